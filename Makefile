@@ -1,0 +1,68 @@
+# Two commands: `make build` (set up + generate demo data + dbt build on DuckDB) and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+DBT := $(VENV)/bin/dbt
+UV := $(PYTHON) -m uv
+
+CUSTOMERS ?= 10000
+DAYS ?= 730
+SEED ?= 42
+AS_OF ?= 2025-12-31
+DATA_DIR ?= data
+
+export DO_NOT_TRACK := 1
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export DBT_PROFILES_DIR := $(CURDIR)/profiles
+export RAW_DATA_ROOT ?= $(CURDIR)/$(DATA_DIR)/raw
+export DUCKDB_PATH ?= $(CURDIR)/$(DATA_DIR)/warehouse.duckdb
+
+GEN_STAMP := $(DATA_DIR)/.generated-$(CUSTOMERS)-$(DAYS)-$(SEED)-$(AS_OF)
+
+.PHONY: help setup data build dbt-build lint test pytest test-postgres lock clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-15s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements.txt
+	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check uv
+	@test -x $(PY) || $(UV) venv --quiet --python $(PYTHON) $(VENV)
+	$(UV) pip install --quiet --python $(PY) -r requirements.txt
+	@touch $@
+
+setup: $(VENV)/.installed ## Create .venv and install the pinned dependencies
+
+$(GEN_STAMP): $(VENV)/.installed scripts/generate_data.py $(wildcard scripts/synthgen/*.py) seeds/fx_rates.csv
+	@rm -f $(DATA_DIR)/.generated-*
+	$(PY) scripts/generate_data.py --customers $(CUSTOMERS) --days $(DAYS) --seed $(SEED) --as-of $(AS_OF) --out $(DATA_DIR)
+	@touch $@
+
+data: $(GEN_STAMP) ## Generate the demo dataset (CUSTOMERS=10000 by default)
+
+dbt-build: setup data ## dbt build (models + all tests) on the DuckDB target
+	$(DBT) build --target duckdb
+
+build: dbt-build ## Set everything up and run the main job on DuckDB
+
+lint: setup ## sqlfluff (dbt templater) and ruff
+	$(VENV)/bin/sqlfluff lint models macros tests analyses
+	$(VENV)/bin/ruff check scripts tests
+
+pytest: setup data ## Python tests (generator, project checks)
+	$(PY) -m pytest -q tests/python
+
+test: dbt-build lint pytest ## Every check: dbt build with tests, lint, pytest
+
+test-postgres: setup data ## Start a local PostgreSQL, load the raw data, dbt build the staging layer there
+	bash scripts/ci/postgres_up.sh
+	$(PY) scripts/load_raw_postgres.py --root $(RAW_DATA_ROOT)
+	DBT_TARGET=postgres $(DBT) build --target postgres --select +models/staging
+
+lock: ## Recompile requirements.txt from requirements.in
+	$(UV) pip compile -q requirements.in -o requirements.txt --python-version 3.11
+
+clean: ## Remove generated data, the warehouse and dbt artefacts
+	rm -rf $(DATA_DIR) target logs dbt_packages
