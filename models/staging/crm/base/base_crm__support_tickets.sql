@@ -1,0 +1,67 @@
+{{ config(materialized='table') }}
+
+with
+
+source as (
+    select * from {{ source('crm', 'support_tickets') }}
+),
+
+typed as (
+    select
+        nullif(trim(ticket_id), '') as ticket_id,
+        nullif(trim(contact_id), '') as contact_id,
+        {{ normalize_email('email') }} as email,
+        lower(nullif(trim(category), '')) as category,
+        {{ try_cast_as("nullif(trim(sentiment_score), '')", 'numeric(6,4)') }} as sentiment_score,
+        nullif(trim(sentiment_score), '') is not null as has_sentiment_text,
+        lower(nullif(trim(status), '')) as status,
+        {{ parse_timestamp_utc('created_at') }} as created_at,
+        {{ parse_timestamp_utc('updated_at') }} as updated_at,
+        nullif(trim(updated_at), '') is not null as has_updated_at_text,
+        _loaded_at,
+        {{ to_json_text('source') }} as _raw_payload
+    from source
+),
+
+validated as (
+    select
+        *,
+        case
+            when ticket_id is null then 'missing_key'
+            when created_at is null then 'unparseable_timestamp'
+            when has_updated_at_text and updated_at is null then 'unparseable_timestamp'
+            when created_at > {{ dbt.dateadd('day', var('future_timestamp_tolerance_days'), '_loaded_at') }}
+                then 'future_timestamp'
+            when has_sentiment_text and sentiment_score is null then 'unparseable_amount'
+            when sentiment_score not between -1 and 1 then 'unknown_value'
+        end as _quarantine_reason
+    from typed
+),
+
+ranked as (
+    select
+        *,
+        -- latest version of a ticket wins; then the latest load
+        {{ dedupe_rank('ticket_id', 'updated_at desc nulls last, _loaded_at desc') }} as _dedupe_rank
+    from validated
+),
+
+final as (
+    select
+        ticket_id,
+        contact_id,
+        email,
+        category,
+        sentiment_score,
+        status,
+        created_at,
+        updated_at,
+        _loaded_at,
+        ticket_id as _natural_key,
+        _quarantine_reason,
+        _dedupe_rank,
+        case when _quarantine_reason is not null or _dedupe_rank > 1 then _raw_payload end as _raw_payload
+    from ranked
+)
+
+select * from final

@@ -1,0 +1,90 @@
+{{ config(materialized='table') }}
+
+with
+
+source as (
+    select * from {{ source('shopify', 'order_lines') }}
+),
+
+-- lines carry no currency: they are converted with their order's currency and rate
+orders as (
+    select
+        order_id,
+        currency_code,
+        fx_rate_to_base
+    from {{ ref('stg_shopify__orders') }}
+),
+
+typed as (
+    select
+        source.order_line_id,
+        source.order_id,
+        source.product_id,
+        nullif(trim(source.sku), '') as sku,
+        source.quantity,
+        {{ parse_decimal('source.price') }} as price_local,
+        {{ parse_decimal('source.compare_at_price') }} as compare_at_price_local,
+        {{ parse_decimal('source.total_discount') }} as discount_amount_local,
+        nullif(trim(source.price), '') is not null as has_price_text,
+        nullif(trim(source.compare_at_price), '') is not null as has_compare_at_price_text,
+        nullif(trim(source.total_discount), '') is not null as has_discount_text,
+        orders.order_id is not null as has_order,
+        orders.currency_code,
+        orders.fx_rate_to_base,
+        source._loaded_at,
+        {{ to_json_text('source') }} as _raw_payload
+    from source
+    left join orders
+        on source.order_id = orders.order_id
+),
+
+validated as (
+    select
+        *,
+        case
+            when order_line_id is null or order_id is null then 'missing_key'
+            when price_local is null then 'unparseable_amount'
+            when has_compare_at_price_text and compare_at_price_local is null then 'unparseable_amount'
+            when has_discount_text and discount_amount_local is null then 'unparseable_amount'
+            when quantity is null then 'unparseable_amount'
+            when quantity < 0 or price_local < 0 or discount_amount_local < 0 then 'negative_amount'
+            when not has_order then 'orphan_row'
+        end as _quarantine_reason
+    from typed
+),
+
+ranked as (
+    select
+        *,
+        -- a re-delivered line: keep the latest load
+        {{ dedupe_rank('order_line_id', '_loaded_at desc') }} as _dedupe_rank
+    from validated
+),
+
+final as (
+    select
+        order_line_id,
+        order_id,
+        product_id,
+        sku,
+        quantity,
+        currency_code,
+        fx_rate_to_base,
+        price_local,
+        compare_at_price_local,
+        coalesce(discount_amount_local, 0) as discount_amount_local,
+        cast(quantity * price_local as {{ dbt.type_numeric() }}) as gross_amount_local,
+        {{ convert_to_base('price_local', 'fx_rate_to_base') }} as price_amount,
+        {{ convert_to_base('compare_at_price_local', 'fx_rate_to_base') }} as compare_at_price_amount,
+        {{ convert_to_base('coalesce(discount_amount_local, 0)', 'fx_rate_to_base') }} as discount_amount,
+        {{ convert_to_base('quantity * price_local', 'fx_rate_to_base') }} as gross_amount,
+        coalesce(compare_at_price_local > price_local, false) as is_on_sale,
+        _loaded_at,
+        cast(order_line_id as {{ dbt.type_string() }}) as _natural_key,
+        _quarantine_reason,
+        _dedupe_rank,
+        case when _quarantine_reason is not null or _dedupe_rank > 1 then _raw_payload end as _raw_payload
+    from ranked
+)
+
+select * from final

@@ -1,0 +1,188 @@
+{{ config(materialized='table') }}
+
+with
+
+source as (
+    select * from {{ source('shopify', 'orders') }}
+),
+
+fx_rates as (
+    select
+        currency_code,
+        valid_from,
+        valid_to,
+        rate_to_base
+    from {{ ref('fx_rates') }}
+),
+
+country_aliases as (
+    select
+        country_alias,
+        country_code
+    from {{ ref('country_aliases') }}
+),
+
+country_codes as (
+    select
+        country_code,
+        cast(calling_code as {{ dbt.type_string() }}) as calling_code,
+        trunk_prefix
+    from {{ ref('country_codes') }}
+),
+
+default_region as (
+    select
+        calling_code,
+        trunk_prefix
+    from country_codes
+    where country_code = '{{ var("default_phone_region") }}'
+),
+
+typed as (
+    select
+        source.order_id,
+        nullif(trim(source.order_number), '') as order_number,
+        source.customer_id,
+        {{ normalize_email('source.email') }} as email,
+        {{ normalize_phone(
+            'source.phone',
+            'coalesce(country_codes.calling_code, default_region.calling_code)',
+            'case when country_codes.calling_code is null then default_region.trunk_prefix'
+            ~ ' else country_codes.trunk_prefix end'
+        ) }} as phone_e164,
+        {{ parse_timestamp_utc('source.created_at') }} as created_at,
+        {{ parse_timestamp_utc('source.processed_at') }} as processed_at,
+        {{ parse_timestamp_utc('source.updated_at') }} as updated_at,
+        {{ parse_timestamp_utc('source.cancelled_at') }} as cancelled_at,
+        lower(nullif(trim(source.cancel_reason), '')) as cancel_reason,
+        upper(nullif(trim(source.currency), '')) as currency_code,
+        {{ parse_decimal('source.subtotal_price') }} as subtotal_amount_local,
+        {{ parse_decimal('source.total_discounts') }} as discount_amount_local,
+        {{ parse_decimal('source.total_shipping') }} as shipping_amount_local,
+        {{ parse_decimal('source.total_tax') }} as tax_amount_local,
+        {{ parse_decimal('source.total_price') }} as total_amount_local,
+        lower(nullif(trim(source.financial_status), '')) as financial_status,
+        coalesce(lower(nullif(trim(source.fulfillment_status), '')), 'unfulfilled') as fulfillment_status,
+        lower(nullif(trim(source.source_name), '')) as sales_channel,
+        nullif(trim(source.discount_codes), '') as discount_codes,
+        country_aliases.country_code as shipping_country_code,
+        coalesce(source.is_test, false) as is_test,
+        source._loaded_at,
+        -- text that is present but does not parse is a quarantine reason, blank text is not
+        nullif(trim(source.processed_at), '') is not null as has_processed_at_text,
+        nullif(trim(source.updated_at), '') is not null as has_updated_at_text,
+        nullif(trim(source.cancelled_at), '') is not null as has_cancelled_at_text,
+        nullif(trim(source.subtotal_price), '') is not null as has_subtotal_text,
+        nullif(trim(source.total_discounts), '') is not null as has_discounts_text,
+        nullif(trim(source.total_shipping), '') is not null as has_shipping_text,
+        nullif(trim(source.total_tax), '') is not null as has_tax_text,
+        {{ to_json_text('source') }} as _raw_payload
+    from source
+    left join country_aliases
+        on lower(trim(source.shipping_country)) = country_aliases.country_alias
+    left join country_codes
+        on country_aliases.country_code = country_codes.country_code
+    cross join default_region
+),
+
+with_rates as (
+    select
+        typed.*,
+        fx_rates.rate_to_base
+    from typed
+    left join fx_rates
+        on
+            typed.currency_code = fx_rates.currency_code
+            and cast(typed.created_at as date) between fx_rates.valid_from and fx_rates.valid_to
+),
+
+validated as (
+    select
+        *,
+        case
+            when order_id is null then 'missing_key'
+            when created_at is null then 'unparseable_timestamp'
+            when has_processed_at_text and processed_at is null then 'unparseable_timestamp'
+            when has_updated_at_text and updated_at is null then 'unparseable_timestamp'
+            when has_cancelled_at_text and cancelled_at is null then 'unparseable_timestamp'
+            when created_at > {{ dbt.dateadd('day', var('future_timestamp_tolerance_days'), '_loaded_at') }}
+                then 'future_timestamp'
+            when created_at < cast('{{ var("min_plausible_date") }}' as {{ dbt.type_timestamp() }})
+                then 'implausible_timestamp'
+            when cancelled_at < created_at then 'invalid_date_range'
+            when total_amount_local is null then 'unparseable_amount'
+            when has_subtotal_text and subtotal_amount_local is null then 'unparseable_amount'
+            when has_discounts_text and discount_amount_local is null then 'unparseable_amount'
+            when has_shipping_text and shipping_amount_local is null then 'unparseable_amount'
+            when has_tax_text and tax_amount_local is null then 'unparseable_amount'
+            when
+                total_amount_local < 0 or subtotal_amount_local < 0 or discount_amount_local < 0
+                or shipping_amount_local < 0 or tax_amount_local < 0
+                then 'negative_amount'
+            when rate_to_base is null then 'unknown_currency'
+            when total_amount_local * rate_to_base > {{ var('max_plausible_order_amount') }}
+                then 'impossible_amount'
+            when
+                abs(
+                    total_amount_local
+                    - (
+                        coalesce(subtotal_amount_local, 0) - coalesce(discount_amount_local, 0)
+                        + coalesce(shipping_amount_local, 0) + coalesce(tax_amount_local, 0)
+                    )
+                ) > {{ var('order_amount_tolerance') }}
+                then 'amounts_do_not_add_up'
+        end as _quarantine_reason
+    from with_rates
+),
+
+ranked as (
+    select
+        *,
+        -- an order is re-exported when it changes: the latest updated_at wins, then the latest load
+        {{ dedupe_rank('order_id', 'updated_at desc nulls last, _loaded_at desc') }} as _dedupe_rank
+    from validated
+),
+
+final as (
+    select
+        order_id,
+        order_number,
+        customer_id,
+        email,
+        phone_e164,
+        created_at,
+        cast(created_at as date) as order_date,
+        processed_at,
+        updated_at,
+        cancelled_at,
+        cancelled_at is not null as is_cancelled,
+        cancel_reason,
+        currency_code,
+        rate_to_base as fx_rate_to_base,
+        subtotal_amount_local,
+        coalesce(discount_amount_local, 0) as discount_amount_local,
+        coalesce(shipping_amount_local, 0) as shipping_amount_local,
+        coalesce(tax_amount_local, 0) as tax_amount_local,
+        total_amount_local,
+        {{ convert_to_base('subtotal_amount_local', 'rate_to_base') }} as subtotal_amount,
+        {{ convert_to_base('coalesce(discount_amount_local, 0)', 'rate_to_base') }} as discount_amount,
+        {{ convert_to_base('coalesce(shipping_amount_local, 0)', 'rate_to_base') }} as shipping_amount,
+        {{ convert_to_base('coalesce(tax_amount_local, 0)', 'rate_to_base') }} as tax_amount,
+        {{ convert_to_base('total_amount_local', 'rate_to_base') }} as total_amount,
+        financial_status,
+        fulfillment_status,
+        sales_channel,
+        discount_codes,
+        discount_codes is not null as has_discount_code,
+        customer_id is null as is_guest_checkout,
+        shipping_country_code,
+        is_test,
+        _loaded_at,
+        cast(order_id as {{ dbt.type_string() }}) as _natural_key,
+        _quarantine_reason,
+        _dedupe_rank,
+        case when _quarantine_reason is not null or _dedupe_rank > 1 then _raw_payload end as _raw_payload
+    from ranked
+)
+
+select * from final

@@ -1,0 +1,81 @@
+{{ config(materialized='table') }}
+
+with
+
+source as (
+    select * from {{ source('shopify', 'refunds') }}
+),
+
+-- refunds are paid in their order's currency
+orders as (
+    select
+        order_id,
+        created_at as order_created_at,
+        currency_code,
+        fx_rate_to_base
+    from {{ ref('stg_shopify__orders') }}
+),
+
+typed as (
+    select
+        source.refund_id,
+        source.order_id,
+        {{ parse_timestamp_utc('source.created_at') }} as refunded_at,
+        nullif(trim(source.note), '') as note,
+        {{ parse_decimal('source.shipping_refund') }} as shipping_refund_amount_local,
+        nullif(trim(source.shipping_refund), '') is not null as has_shipping_refund_text,
+        orders.order_id is not null as has_order,
+        orders.order_created_at,
+        orders.currency_code,
+        orders.fx_rate_to_base,
+        source._loaded_at,
+        {{ to_json_text('source') }} as _raw_payload
+    from source
+    left join orders
+        on source.order_id = orders.order_id
+),
+
+validated as (
+    select
+        *,
+        case
+            when refund_id is null or order_id is null then 'missing_key'
+            when refunded_at is null then 'unparseable_timestamp'
+            when refunded_at > {{ dbt.dateadd('day', var('future_timestamp_tolerance_days'), '_loaded_at') }}
+                then 'future_timestamp'
+            when has_shipping_refund_text and shipping_refund_amount_local is null then 'unparseable_amount'
+            when shipping_refund_amount_local < 0 then 'negative_amount'
+            when not has_order then 'orphan_row'
+            when refunded_at < order_created_at then 'invalid_date_range'
+        end as _quarantine_reason
+    from typed
+),
+
+ranked as (
+    select
+        *,
+        -- a re-delivered refund: keep the latest load
+        {{ dedupe_rank('refund_id', '_loaded_at desc') }} as _dedupe_rank
+    from validated
+),
+
+final as (
+    select
+        refund_id,
+        order_id,
+        refunded_at,
+        cast(refunded_at as date) as refund_date,
+        note,
+        currency_code,
+        coalesce(shipping_refund_amount_local, 0) as shipping_refund_amount_local,
+        {{ convert_to_base('coalesce(shipping_refund_amount_local, 0)', 'fx_rate_to_base') }}
+            as shipping_refund_amount,
+        _loaded_at,
+        cast(refund_id as {{ dbt.type_string() }}) as _natural_key,
+        _quarantine_reason,
+        _dedupe_rank,
+        case when _quarantine_reason is not null or _dedupe_rank > 1 then _raw_payload end as _raw_payload
+    from ranked
+)
+
+select * from final
