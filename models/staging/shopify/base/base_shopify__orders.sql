@@ -110,6 +110,11 @@ validated as (
             when created_at < cast('{{ var("min_plausible_date") }}' as {{ dbt.type_timestamp() }})
                 then 'implausible_timestamp'
             when cancelled_at < created_at then 'invalid_date_range'
+            when financial_status is null
+                or financial_status not in (
+                    'pending', 'authorized', 'paid', 'partially_paid', 'partially_refunded', 'refunded', 'voided'
+                )
+                then 'unknown_value'
             when total_amount_local is null then 'unparseable_amount'
             when has_subtotal_text and subtotal_amount_local is null then 'unparseable_amount'
             when has_discounts_text and discount_amount_local is null then 'unparseable_amount'

@@ -1,0 +1,77 @@
+{{ config(materialized='table') }}
+
+with
+
+source as (
+    select * from {{ source('ga4', 'event_items') }}
+),
+
+-- items belong to their event: an item whose event is missing or rejected cannot be placed in time
+-- or converted to the base currency
+usable_events as (
+    select event_id
+    from {{ ref('base_ga4__events') }}
+    where _quarantine_reason is null and _dedupe_rank = 1
+),
+
+typed as (
+    select
+        nullif(trim(source.event_id), '') as event_id,
+        source.item_index,
+        nullif(trim(source.item_id), '') as item_id,
+        nullif(trim(source.item_name), '') as item_name,
+        nullif(trim(source.item_category), '') as item_category,
+        cast(source.price as {{ dbt.type_numeric() }}) as price_local,
+        source.quantity,
+        coalesce(source.item_on_sale, false) as is_on_sale,
+        source._loaded_at,
+        usable_events.event_id is not null as has_usable_event,
+        {{ to_json_text('source') }} as _raw_payload
+    from source
+    -- usable_events has one row per event_id, so no fan-out
+    left join usable_events
+        on trim(source.event_id) = usable_events.event_id
+),
+
+validated as (
+    select
+        *,
+        case
+            when event_id is null or item_index is null then 'missing_key'
+            when price_local < 0 or quantity < 0 then 'negative_amount'
+            when not has_usable_event then 'orphan_row'
+        end as _quarantine_reason
+    from typed
+),
+
+ranked as (
+    select
+        *,
+        -- items come with their event: a re-delivered event repeats them, keep the first delivery
+        {{ dedupe_rank('event_id, item_index', '_loaded_at asc') }} as _dedupe_rank
+    from validated
+),
+
+final as (
+    select
+        event_id,
+        item_index,
+        item_id,
+        item_name,
+        item_category,
+        price_local,
+        quantity,
+        is_on_sale,
+        _loaded_at,
+        {{ dbt.concat([
+            "coalesce(event_id, '')",
+            "'|'",
+            "coalesce(cast(item_index as " ~ dbt.type_string() ~ "), '')"
+        ]) }} as _natural_key,
+        _quarantine_reason,
+        _dedupe_rank,
+        case when _quarantine_reason is not null or _dedupe_rank > 1 then _raw_payload end as _raw_payload
+    from ranked
+)
+
+select * from final

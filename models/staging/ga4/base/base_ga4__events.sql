@@ -1,0 +1,177 @@
+{{ config(materialized='table') }}
+
+with
+
+source as (
+    select * from {{ source('ga4', 'events') }}
+),
+
+fx_rates as (
+    select
+        currency_code,
+        valid_from,
+        valid_to,
+        rate_to_base
+    from {{ ref('fx_rates') }}
+),
+
+country_aliases as (
+    select
+        country_alias,
+        country_code
+    from {{ ref('country_aliases') }}
+),
+
+typed as (
+    select
+        nullif(trim(source.event_id), '') as event_id,
+        {{ micros_to_timestamp('source.event_timestamp') }} as event_at,
+        -- GA4 writes event_date as YYYYMMDD in the property's time zone
+        case
+            when {{ regexp_like("trim(source.event_date)", "'^[0-9]{8}$'") }}
+                then {{ try_cast_as(
+                    dbt.concat([
+                        "substr(trim(source.event_date), 1, 4)", "'-'",
+                        "substr(trim(source.event_date), 5, 2)", "'-'",
+                        "substr(trim(source.event_date), 7, 2)"
+                    ]),
+                    'date'
+                ) }}
+        end as event_date,
+        nullif(trim(source.event_date), '') is not null as has_event_date_text,
+        lower(nullif(trim(source.event_name), '')) as event_name,
+        nullif(trim(source.user_pseudo_id), '') as user_pseudo_id,
+        nullif(trim(source.user_id), '') as user_id,
+        source.ga_session_id,
+        nullif(trim(source.page_location), '') as page_location,
+        nullif(trim(source.page_referrer), '') as page_referrer,
+        nullif(trim(source.page_title), '') as page_title,
+        nullif(trim(source.search_term), '') as search_term,
+        lower(nullif(trim(source.traffic_source), '')) as traffic_source,
+        lower(nullif(trim(source.traffic_medium), '')) as traffic_medium,
+        lower(nullif(trim(source.traffic_campaign), '')) as traffic_campaign,
+        lower(nullif(trim(source.device_category), '')) as device_category,
+        nullif(trim(source.device_operating_system), '') as device_operating_system,
+        nullif(trim(source.device_browser), '') as device_browser,
+        nullif(trim(source.device_user_agent), '') as device_user_agent,
+        nullif(trim(source.geo_country), '') as geo_country,
+        country_aliases.country_code as geo_country_code,
+        nullif(trim(source.geo_region), '') as geo_region,
+        nullif(trim(source.geo_city), '') as geo_city,
+        nullif(trim(source.transaction_id), '') as transaction_id,
+        cast(source.purchase_revenue as {{ dbt.type_numeric() }}) as purchase_revenue_amount_local,
+        upper(nullif(trim(source.currency), '')) as currency_code,
+        source._loaded_at,
+        {{ to_json_text('source') }} as _raw_payload
+    from source
+    left join country_aliases
+        on lower(trim(source.geo_country)) = country_aliases.country_alias
+),
+
+converted as (
+    select
+        typed.*,
+        fx_rates.rate_to_base,
+        {{ convert_to_base('typed.purchase_revenue_amount_local', 'fx_rates.rate_to_base') }}
+            as purchase_revenue_amount
+    from typed
+    -- the rate of the event's UTC day; the seed's ranges never overlap (tested), so no fan-out
+    left join fx_rates
+        on
+            typed.currency_code = fx_rates.currency_code
+            and cast(typed.event_at as date) between fx_rates.valid_from and fx_rates.valid_to
+),
+
+validated as (
+    select
+        *,
+        case
+            when event_id is null then 'missing_key'
+            when event_at is null then 'unparseable_timestamp'
+            when has_event_date_text and event_date is null then 'unparseable_timestamp'
+            when event_at > {{ dbt.dateadd('day', var('future_timestamp_tolerance_days'), '_loaded_at') }}
+                then 'future_timestamp'
+            when event_at < cast('{{ var("min_plausible_date") }}' as {{ dbt.type_timestamp() }})
+                then 'implausible_timestamp'
+            when event_name is null
+                or event_name not in (
+                    'session_start', 'page_view', 'view_item', 'view_item_list', 'search', 'add_to_cart',
+                    'remove_from_cart', 'begin_checkout', 'purchase', 'sign_up', 'login'
+                )
+                then 'unknown_event_name'
+            when purchase_revenue_amount_local < 0 then 'negative_amount'
+            -- revenue without a rate for its currency and day cannot be expressed in the base currency
+            when purchase_revenue_amount_local is not null and rate_to_base is null then 'unknown_currency'
+        end as _quarantine_reason
+    from converted
+),
+
+ranked as (
+    select
+        *,
+        -- the collector re-delivers an event under the same event_id: keep the first delivery
+        {{ dedupe_rank('event_id', '_loaded_at asc') }} as _dedupe_rank
+    from validated
+),
+
+final as (
+    select
+        event_id,
+        event_at,
+        event_date,
+        event_name,
+        user_pseudo_id,
+        user_id,
+        ga_session_id,
+        {{ dbt.concat(["user_pseudo_id", "'|'", "cast(ga_session_id as " ~ dbt.type_string() ~ ")"]) }}
+            as session_key,
+        page_location,
+        -- path only: scheme and host removed, then query string and fragment; a bare host is "/"
+        case
+            when page_location is not null
+                then coalesce(nullif(
+                    {{ regexp_replace_all(
+                        regexp_replace_all('page_location', "'^[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*'", "''"),
+                        "'[?#].*$'",
+                        "''"
+                    ) }}, ''), '/')
+        end as page_path,
+        page_referrer,
+        page_title,
+        search_term,
+        traffic_source,
+        traffic_medium,
+        traffic_campaign,
+        device_category,
+        device_operating_system,
+        device_browser,
+        device_user_agent,
+        -- a flag, not a filter: bot traffic stays in staging so each use decides
+        coalesce(
+            lower(device_user_agent) like '%bot%'
+            or lower(device_user_agent) like '%crawler%'
+            or lower(device_user_agent) like '%spider%'
+            or lower(device_user_agent) like '%headless%',
+            false
+        ) as is_bot,
+        geo_country,
+        geo_country_code,
+        geo_region,
+        geo_city,
+        transaction_id,
+        purchase_revenue_amount_local,
+        currency_code,
+        purchase_revenue_amount,
+        _loaded_at,
+        coalesce(
+            _loaded_at > {{ dbt.dateadd('hour', var('late_arrival_threshold_hours'), 'event_at') }},
+            false
+        ) as is_late_arriving,
+        event_id as _natural_key,
+        _quarantine_reason,
+        _dedupe_rank,
+        case when _quarantine_reason is not null or _dedupe_rank > 1 then _raw_payload end as _raw_payload
+    from ranked
+)
+
+select * from final

@@ -1,0 +1,71 @@
+{{ config(materialized='table') }}
+
+with
+
+source as (
+    select * from {{ source('marketing', 'campaigns') }}
+),
+
+typed as (
+    select
+        nullif(trim(campaign_id), '') as campaign_id,
+        nullif(trim(campaign_name), '') as campaign_name,
+        lower(nullif(trim(channel), '')) as channel,
+        lower(nullif(trim(target_audience), '')) as target_audience,
+        -- ISO YYYY-MM-DD only: engines disagree on other spellings (01/02/2025, today)
+        case
+            when {{ regexp_like("trim(start_date)", "'^[0-9]{4}-[0-9]{2}-[0-9]{2}$'") }}
+                then {{ try_cast_as("trim(start_date)", 'date') }}
+        end as start_date,
+        case
+            when {{ regexp_like("trim(end_date)", "'^[0-9]{4}-[0-9]{2}-[0-9]{2}$'") }}
+                then {{ try_cast_as("trim(end_date)", 'date') }}
+        end as end_date,
+        nullif(trim(end_date), '') is not null as has_end_date_text,
+        _loaded_at,
+        {{ to_json_text('source') }} as _raw_payload
+    from source
+),
+
+validated as (
+    select
+        *,
+        case
+            when campaign_id is null then 'missing_key'
+            -- dates share the timestamp codes: there is no separate date code in quarantine_reasons
+            when start_date is null then 'unparseable_timestamp'
+            when has_end_date_text and end_date is null then 'unparseable_timestamp'
+            when start_date < cast('{{ var("min_plausible_date") }}' as date) then 'implausible_timestamp'
+            when end_date < start_date then 'invalid_date_range'
+            when channel is null
+                or channel not in ('email', 'paid_search', 'paid_social', 'display', 'affiliate')
+                then 'unknown_value'
+        end as _quarantine_reason
+    from typed
+),
+
+ranked as (
+    select
+        *,
+        -- the catalogue is re-exported: the latest load of a campaign wins
+        {{ dedupe_rank('campaign_id', '_loaded_at desc') }} as _dedupe_rank
+    from validated
+),
+
+final as (
+    select
+        campaign_id,
+        campaign_name,
+        channel,
+        target_audience,
+        start_date,
+        end_date,
+        _loaded_at,
+        campaign_id as _natural_key,
+        _quarantine_reason,
+        _dedupe_rank,
+        case when _quarantine_reason is not null or _dedupe_rank > 1 then _raw_payload end as _raw_payload
+    from ranked
+)
+
+select * from final

@@ -1,0 +1,62 @@
+{{ config(materialized='table') }}
+
+with
+
+source as (
+    select * from {{ source('marketing', 'email_events') }}
+),
+
+typed as (
+    select
+        nullif(trim(email_event_id), '') as email_event_id,
+        nullif(trim(campaign_id), '') as campaign_id,
+        {{ normalize_email('email') }} as email,
+        lower(nullif(trim(event_type), '')) as event_type,
+        {{ parse_timestamp_utc('occurred_at') }} as occurred_at,
+        nullif(trim(url), '') as url,
+        _loaded_at,
+        {{ to_json_text('source') }} as _raw_payload
+    from source
+),
+
+validated as (
+    select
+        *,
+        case
+            when email_event_id is null then 'missing_key'
+            when occurred_at is null then 'unparseable_timestamp'
+            when occurred_at > {{ dbt.dateadd('day', var('future_timestamp_tolerance_days'), '_loaded_at') }}
+                then 'future_timestamp'
+            when occurred_at < cast('{{ var("min_plausible_date") }}' as {{ dbt.type_timestamp() }})
+                then 'implausible_timestamp'
+            when event_type is null or event_type not in ('send', 'open', 'click', 'unsubscribe', 'bounce')
+                then 'unknown_value'
+        end as _quarantine_reason
+    from typed
+),
+
+ranked as (
+    select
+        *,
+        -- the ESP webhook re-delivers an event under the same id: keep the first delivery
+        {{ dedupe_rank('email_event_id', '_loaded_at asc') }} as _dedupe_rank
+    from validated
+),
+
+final as (
+    select
+        email_event_id,
+        campaign_id,
+        email,
+        event_type,
+        occurred_at,
+        url,
+        _loaded_at,
+        email_event_id as _natural_key,
+        _quarantine_reason,
+        _dedupe_rank,
+        case when _quarantine_reason is not null or _dedupe_rank > 1 then _raw_payload end as _raw_payload
+    from ranked
+)
+
+select * from final

@@ -1,0 +1,64 @@
+{{ config(materialized='table') }}
+
+with
+
+source as (
+    select * from {{ source('marketing', 'experiment_assignments') }}
+),
+
+typed as (
+    select
+        nullif(trim(assignment_id), '') as assignment_id,
+        nullif(trim(experiment_id), '') as experiment_id,
+        lower(nullif(trim(variant), '')) as variant,
+        nullif(trim(user_pseudo_id), '') as user_pseudo_id,
+        nullif(trim(user_id), '') as user_id,
+        {{ parse_timestamp_utc('assigned_at') }} as assigned_at,
+        _loaded_at,
+        {{ to_json_text('source') }} as _raw_payload
+    from source
+),
+
+validated as (
+    select
+        *,
+        case
+            -- an assignment is only usable with its experiment, its variant and someone assigned
+            when assignment_id is null or experiment_id is null or variant is null then 'missing_key'
+            when user_pseudo_id is null and user_id is null then 'missing_key'
+            when assigned_at is null then 'unparseable_timestamp'
+            when assigned_at > {{ dbt.dateadd('day', var('future_timestamp_tolerance_days'), '_loaded_at') }}
+                then 'future_timestamp'
+            when assigned_at < cast('{{ var("min_plausible_date") }}' as {{ dbt.type_timestamp() }})
+                then 'implausible_timestamp'
+            -- variants are open-ended (control or a treatment name) but always a code word
+            when not {{ regexp_like('variant', "'^[a-z0-9][a-z0-9_-]*$'") }} then 'unknown_value'
+        end as _quarantine_reason
+    from typed
+),
+
+ranked as (
+    select
+        *,
+        -- a re-delivered assignment: keep the first load
+        {{ dedupe_rank('assignment_id', '_loaded_at asc') }} as _dedupe_rank
+    from validated
+),
+
+final as (
+    select
+        assignment_id,
+        experiment_id,
+        variant,
+        user_pseudo_id,
+        user_id,
+        assigned_at,
+        _loaded_at,
+        assignment_id as _natural_key,
+        _quarantine_reason,
+        _dedupe_rank,
+        case when _quarantine_reason is not null or _dedupe_rank > 1 then _raw_payload end as _raw_payload
+    from ranked
+)
+
+select * from final
