@@ -47,7 +47,7 @@ def warehouse_columns() -> dict[tuple[str, str], set[str]]:
     return columns
 
 
-def tests_by_model(manifest: dict) -> dict[str, list[dict]]:
+def _tests_by_model(manifest: dict) -> dict[str, list[dict]]:
     found: dict[str, list[dict]] = {}
     for node in manifest["nodes"].values():
         if node["resource_type"] == "test":
@@ -77,13 +77,13 @@ def test_every_built_column_is_documented(models: list[dict], warehouse_columns:
 
 
 def test_every_model_has_a_data_test(manifest: dict, models: list[dict]) -> None:
-    tested = tests_by_model(manifest)
+    tested = _tests_by_model(manifest)
     untested = [m["name"] for m in models if not tested.get(m["unique_id"])]
     assert not untested, f"models without any data test: {untested}"
 
 
 def test_every_staging_model_reconciles_with_its_source(manifest: dict, models: list[dict]) -> None:
-    tested = tests_by_model(manifest)
+    tested = _tests_by_model(manifest)
     missing = []
     for model in models:
         if not model["name"].startswith("stg_"):
@@ -95,7 +95,7 @@ def test_every_staging_model_reconciles_with_its_source(manifest: dict, models: 
 
 
 def test_staging_models_have_a_primary_key_test(manifest: dict, models: list[dict]) -> None:
-    tested = tests_by_model(manifest)
+    tested = _tests_by_model(manifest)
     key_tests = {"unique", "unique_combination_of_columns"}
     missing = [
         m["name"]

@@ -83,6 +83,7 @@ validated as (
                 then 'future_timestamp'
             when created_at < cast('{{ var("min_plausible_date") }}' as {{ dbt.type_timestamp() }})
                 then 'implausible_timestamp'
+            when updated_at < created_at then 'invalid_date_range'
         end as _quarantine_reason
     from typed
 ),

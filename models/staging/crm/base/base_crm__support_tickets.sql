@@ -32,8 +32,12 @@ validated as (
             when has_updated_at_text and updated_at is null then 'unparseable_timestamp'
             when created_at > {{ dbt.dateadd('day', var('future_timestamp_tolerance_days'), '_loaded_at') }}
                 then 'future_timestamp'
+            when updated_at < created_at then 'invalid_date_range'
             when has_sentiment_text and sentiment_score is null then 'unparseable_amount'
             when sentiment_score not between -1 and 1 then 'unknown_value'
+            when category not in ('delivery', 'returns', 'billing', 'product_question', 'account', 'complaint')
+                then 'unknown_value'
+            when status not in ('open', 'pending', 'solved', 'closed') then 'unknown_value'
         end as _quarantine_reason
     from typed
 ),

@@ -56,6 +56,7 @@ validated as (
             when refund_amount_local < 0 or quantity < 0 then 'negative_amount'
             when not has_refund or not coalesce(has_order_line, false) then 'orphan_row'
             when quantity > ordered_quantity then 'impossible_amount'
+            when restock_type not in ('return', 'cancel', 'no_restock') then 'unknown_value'
         end as _quarantine_reason
     from typed
 ),
