@@ -48,7 +48,7 @@ dbt-build: setup data ## dbt build (models + all tests) on the DuckDB target
 build: dbt-build ## Set everything up and run the main job on DuckDB
 
 lint: setup ## sqlfluff (dbt templater) and ruff
-	$(VENV)/bin/sqlfluff lint models macros tests analyses
+	$(VENV)/bin/sqlfluff lint models tests/singular analyses
 	$(VENV)/bin/ruff check scripts tests
 
 pytest: setup data ## Python tests (generator, project checks)

@@ -10,12 +10,12 @@
     {%- endfor -%}
 {%- endif %}
 
-{% if missing %}
+select base_model_missing_from_quarantine_rows
+from (
+    select cast(null as {{ dbt.type_string() }}) as base_model_missing_from_quarantine_rows
     {% for name in missing %}
+        union all
         select '{{ name }}' as base_model_missing_from_quarantine_rows
-        {% if not loop.last %}union all{% endif %}
     {% endfor %}
-{% else %}
-    select 'none' as base_model_missing_from_quarantine_rows
-    where 1 = 0
-{% endif %}
+) as candidates
+where base_model_missing_from_quarantine_rows is not null

@@ -1,0 +1,521 @@
+"""GA4 events, event items and experiment assignments for one chunk."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+
+from . import config
+from . import textops as tx
+from .population import People, affine
+from .schemas import SCHEMAS
+from .shop import Orders
+from .timeutil import DAY
+from .world import World
+
+EVENT_NAMES = ("session_start", "page_view", "login", "sign_up", "view_item_list", "search",
+               "view_item", "add_to_cart", "remove_from_cart", "begin_checkout", "purchase")
+EV = {name: i for i, name in enumerate(EVENT_NAMES)}
+STAGE = np.array([0, 3, 2, 2, 3, 3, 3, 4, 4.5, 5, 6])
+ECOMMERCE = np.array([False, False, False, False, True, False, True, True, True, True, True])
+EVENT_VOCAB = tx.vocab(EVENT_NAMES)
+KIND_PURCHASE, KIND_BROWSE, KIND_PROSPECT, KIND_CLICK, KIND_ANON, KIND_BOT = range(6)
+EXPERIMENTS = (("exp_checkout_button", ("control", "green_button"), 0.10, 0.35),
+               ("exp_free_shipping_banner", ("control", "banner"), 0.30, 0.55),
+               ("exp_recs_algo", ("control", "collab_filter", "trending"), 0.55, 0.80),
+               ("exp_new_pdp", ("control", "new_pdp"), 0.85, 0.97))
+
+
+@dataclass
+class Web:
+    cookie_person: np.ndarray  # owner of each chunk cookie (-1 anonymous / bot)
+    cookie_used_by: np.ndarray  # (person, cookie, shared) triples of cookies seen with events
+    signup_person: np.ndarray
+    signup_time: np.ndarray
+    user_ids_emitted: np.ndarray  # person locals whose user_id appears
+    old_info: dict
+
+
+def prospect_plan(world: World, people: People, rng: np.random.Generator
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """Which tracked prospects sign up, and every prospect's first visit (UTC seconds, else -1)."""
+    w = world.window
+    n = people.n
+    pros = people.is_prospect & people.tracked
+    signup = pros & (rng.random(n) < config.WEB["prospect_signup_share"])
+    day = rng.integers(0, w.n_days, n)
+    first = w.local_time(rng, day, people.tz_std, people.tz_rule)
+    return signup, np.where(pros, first, -1)
+
+
+def make_web(world: World, people: People, orders: Orders, clicks: dict, rng: np.random.Generator,
+             signup: np.ndarray, first_visit: np.ndarray) -> tuple[Web, dict[str, pa.Table]]:
+    w = world.window
+    W = config.WEB
+    n = people.n
+    tracked = people.tracked
+    end = w.end
+
+    # ---------------------------------------------------------------- devices / cookies
+    n_dev = np.where(tracked, 1 + rng.binomial(2, W["extra_devices_p"], n), 0)
+    ent_person = np.repeat(np.arange(n), n_dev)
+    E = len(ent_person)
+    ent_rank = np.arange(E) - np.repeat(np.cumsum(n_dev) - n_dev, n_dev)
+    ent_cookie = np.arange(E)
+    ent_weight = np.where(ent_rank == 0, 3.0, 1.0)
+    dev_profile = np.searchsorted(world.device_cdf, rng.random(E))
+    cookie_person = ent_person.copy()
+    primary_cookie = np.full(n, -1)
+    primary_cookie[ent_person[ent_rank == 0]] = ent_cookie[ent_rank == 0]
+
+    account_at = orders.account_created.copy()
+
+    # ---------------------------------------------------------------- sessions
+    S_person, S_start, S_kind, S_order, S_state = [], [], [], [], []
+
+    # a) purchase sessions (web orders that reach GA4)
+    om = (~orders.pos) & tracked[orders.owner] & (rng.random(len(orders.owner))
+                                                  < W["tracked_order_share"])
+    oi = np.nonzero(om)[0]
+    S_person.append(orders.owner[oi])
+    S_start.append(orders.ts[oi])  # provisional: re-anchored to the purchase time below
+    S_kind.append(np.full(len(oi), KIND_PURCHASE))
+    S_order.append(oi)
+    first_reg = (orders.ts[oi] == account_at[orders.owner[oi]]) & ~orders.guest[oi]
+    st = np.where(orders.guest[oi], 0, np.where(rng.random(len(oi)) < 0.6, 1, 2))
+    st = np.where(first_reg, 3, st)
+    S_state.append(st)
+
+    # b) browsing sessions of buyers around their active period
+    web_orders = np.bincount(orders.owner[oi], minlength=n)
+    buyer = tracked & ~people.is_prospect
+    nb = np.where(buyer, rng.poisson(W["browse_sessions_base"]
+                                     + W["browse_sessions_per_order"] * web_orders), 0)
+    bp = np.repeat(np.arange(n), nb)
+    lo = np.maximum(orders.first_order[bp] - 30 * DAY, w.start)
+    hi = np.where(people.alive[bp], end - 1, np.minimum(orders.last_order[bp] + 30 * DAY, end - 1))
+    hi = np.maximum(hi, lo + 1)
+    bday = ((lo + rng.random(len(bp)) * (hi - lo)) - w.start) // DAY
+    bstart = w.local_time(rng, bday, people.tz_std[bp], people.tz_rule[bp])
+    S_person.append(bp)
+    S_start.append(bstart)
+    S_kind.append(np.full(len(bp), KIND_BROWSE))
+    S_order.append(np.full(len(bp), -1))
+    S_state.append(np.zeros(len(bp), dtype=np.int64))
+
+    # c) prospects: a first visit, then a few more within ~90 days
+    pp = np.nonzero(people.is_prospect & tracked)[0]
+    first_visit_day = (first_visit[pp] - w.start) // DAY
+    npv = 1 + rng.poisson(W["prospect_sessions_mean"] - 1, len(pp))
+    rp = np.repeat(np.arange(len(pp)), npv)
+    k = np.arange(len(rp)) - np.repeat(np.cumsum(npv) - npv, npv)
+    pday = np.minimum(first_visit_day[rp] + np.where(k == 0, 0, rng.integers(0, 90, len(rp))),
+                      w.n_days - 1)
+    pperson = pp[rp]
+    pstart = w.local_time(rng, pday, people.tz_std[pperson], people.tz_rule[pperson])
+    pstart = np.where(k == 0, first_visit[pperson], pstart)
+    pstate = np.where((k == 0) & signup[pperson], 3, 0)
+    S_person.append(pperson)
+    S_start.append(pstart)
+    S_kind.append(np.full(len(rp), KIND_PROSPECT))
+    S_order.append(np.full(len(rp), -1))
+    S_state.append(pstate)
+    su = (k == 0) & signup[pperson]
+    account_at[pperson[su]] = pstart[su]
+
+    # d) email clicks -> sessions
+    cp, ct, cc = clicks["person"], clicks["ts"], clicks["campaign"]
+    cm = tracked[cp]
+    cp, ct, cc = cp[cm], ct[cm] + 5, cc[cm]
+    S_person.append(cp)
+    S_start.append(ct)
+    S_kind.append(np.full(len(cp), KIND_CLICK))
+    S_order.append(np.full(len(cp), -1))
+    S_state.append(np.zeros(len(cp), dtype=np.int64))
+
+    person_s = np.concatenate(S_person)
+    start_s = np.concatenate(S_start)
+    kind_s = np.concatenate(S_kind)
+    order_s = np.concatenate(S_order)
+    state_s = np.concatenate(S_state)
+    # logged-in state of non-purchase sessions once the person has an account
+    has_acc = (account_at[person_s] >= 0) & (start_s > account_at[person_s])
+    u = rng.random(len(person_s))
+    auto = np.where(u < W["logged_in_already"], 1,
+                    np.where(u < W["logged_in_already"] + W["login_in_session"], 2, 0))
+    state_s = np.where((kind_s != KIND_PURCHASE) & (state_s == 0) & has_acc, auto, state_s)
+
+    # cookie of each person session (weighted choice among the person's devices)
+    wsum = np.bincount(ent_person, weights=ent_weight, minlength=n)
+    cum = np.cumsum(ent_weight) / 1.0
+    base = np.concatenate([[0.0], np.cumsum(wsum)])[:-1]
+    pick = np.searchsorted(cum, base[person_s] + rng.random(len(person_s)) * wsum[person_s],
+                           side="right")
+    cookie_s = ent_cookie[np.minimum(pick, E - 1)]
+
+    # shared devices: some account holders also log in on another person's primary device
+    holders = np.nonzero(tracked & (account_at >= 0) & (primary_cookie >= 0))[0]
+    n_sh = round(config.RATES["shared_device_person"] * len(holders))
+    sh_b = rng.choice(holders, n_sh, replace=False) if n_sh and len(holders) > 1 else np.zeros(0, int)
+    sh_a = holders[rng.integers(0, len(holders), len(sh_b))] if len(sh_b) else sh_b
+    ok = sh_a != sh_b
+    sh_a, sh_b = sh_a[ok], sh_b[ok]
+    nsh = 1 + rng.poisson(1.0, len(sh_b))
+    shp = np.repeat(sh_b, nsh)
+    sha = np.repeat(sh_a, nsh)
+    lo = np.maximum(account_at[shp] + 3600, w.start)
+    shday = np.minimum((lo + rng.random(len(shp)) * np.maximum(end - 1 - lo, 1) - w.start) // DAY,
+                       w.n_days - 1)
+    shstart = np.maximum(w.local_time(rng, shday, people.tz_std[shp], people.tz_rule[shp]), lo)
+    person_s = np.concatenate([person_s, shp])
+    start_s = np.concatenate([start_s, np.minimum(shstart, end - 1)])
+    kind_s = np.concatenate([kind_s, np.full(len(shp), KIND_BROWSE)])
+    order_s = np.concatenate([order_s, np.full(len(shp), -1)])
+    state_s = np.concatenate([state_s, np.full(len(shp), 2)])
+    cookie_s = np.concatenate([cookie_s, primary_cookie[sha]])
+
+    # e) anonymous visitors and f) bots: cookies of their own, no person
+    n_anon = int(rng.poisson(W["anonymous_visitors_per_person"] * n))
+    n_bot = max(1, int(rng.poisson(W["bots_per_person"] * n)))
+    anon_cookie = E + np.arange(n_anon)
+    bot_cookie = E + n_anon + np.arange(n_bot)
+    n_cookies = E + n_anon + n_bot
+    dev_profile = np.concatenate([dev_profile, np.searchsorted(world.device_cdf, rng.random(n_anon)),
+                                  world.n_human_devices + rng.integers(0, 5, n_bot)])
+    cookie_person = np.concatenate([cookie_person, np.full(n_anon + n_bot, -1)])
+    bot_events = rng.poisson(W["bot_events_mean"], n_bot) + 20
+    bot_sessions = np.maximum(bot_events // 25, 1)
+    bcook = np.repeat(bot_cookie, bot_sessions)
+    anon_day = rng.integers(0, w.n_days, n_anon)
+    anon_start = w.start + anon_day * DAY + rng.integers(0, DAY, n_anon)
+    bot_start = w.start + rng.integers(0, w.n_days * DAY - 3600, len(bcook))
+    person_s = np.concatenate([person_s, np.full(n_anon + len(bcook), -1)])
+    start_s = np.concatenate([start_s, anon_start, bot_start])
+    kind_s = np.concatenate([kind_s, np.full(n_anon, KIND_ANON), np.full(len(bcook), KIND_BOT)])
+    order_s = np.concatenate([order_s, np.full(n_anon + len(bcook), -1)])
+    state_s = np.concatenate([state_s, np.zeros(n_anon + len(bcook), dtype=np.int64)])
+    cookie_s = np.concatenate([cookie_s, anon_cookie, bcook])
+    S = len(person_s)
+
+    # ---------------------------------------------------------------- traffic per session
+    traffic = np.array([t[3] for t in world.traffic])
+    tr = np.searchsorted(np.cumsum(traffic / traffic.sum()), rng.random(S))
+    tr = np.minimum(tr, len(world.traffic) - 1)
+    sday = np.clip((start_s - w.start) // DAY, 0, w.n_days - 1)
+    camp_s = np.full(S, -1)
+    for ti, t in enumerate(world.traffic):
+        if t[2] in world.day_paid:
+            m = tr == ti
+            camp_s[m] = world.day_paid[t[2]][sday[m]]
+            bad = m & (camp_s < 0)
+            tr[bad] = 0  # no paid campaign running that day: direct
+    newsletter = len(world.traffic) - 1
+    click = kind_s == KIND_CLICK
+    tr[click] = newsletter
+    camp_s[click] = clicks["campaign"][cm] if len(cc) else camp_s[click]
+    tr[(kind_s == KIND_BOT) | (kind_s == KIND_ANON) & (rng.random(S) < 0.5)] = 0
+    camp_s[kind_s == KIND_BOT] = -1
+
+    # ---------------------------------------------------------------- events per session
+    S_lines = np.where(order_s >= 0, orders.n_lines[np.maximum(order_s, 0)], 0)
+    purchase = kind_s == KIND_PURCHASE
+    browse = (kind_s == KIND_BROWSE) | (kind_s == KIND_PROSPECT) | click
+    anon = kind_s == KIND_ANON
+    bot = kind_s == KIND_BOT
+    cnt = np.zeros((len(EVENT_NAMES), S), dtype=np.int64)
+    cnt[EV["session_start"]] = 1
+    extra_pv = np.where(purchase, rng.poisson(0.1, S), np.where(browse, rng.poisson(1.0, S),
+                        np.where(anon, rng.integers(0, 3, S), 0)))
+    bot_pv = np.zeros(S, dtype=np.int64)
+    if bot.any():
+        per = np.repeat(bot_events // bot_sessions, bot_sessions)
+        bot_pv[bot] = per
+    cnt[EV["page_view"]] = 1 + extra_pv + bot_pv
+    cnt[EV["login"]] = state_s == 2
+    cnt[EV["sign_up"]] = state_s == 3
+    cnt[EV["view_item_list"]] = (browse & (rng.random(S) < 0.35)) | (purchase & (rng.random(S) < 0.1))
+    cnt[EV["search"]] = browse & (rng.random(S) < 0.15)
+    cnt[EV["view_item"]] = np.where(purchase, rng.random(S) < 0.6, np.where(browse, rng.poisson(0.8, S),
+                                                          (anon & (rng.random(S) < 0.4))))
+    cnt[EV["add_to_cart"]] = np.where(purchase, S_lines, browse & (rng.random(S) < 0.1))
+    cnt[EV["remove_from_cart"]] = browse & (cnt[EV["add_to_cart"]] > 0) & (rng.random(S) < 0.2)
+    cnt[EV["begin_checkout"]] = purchase
+    cnt[EV["purchase"]] = purchase
+
+    ev_sess, ev_type, ev_k = [], [], []
+    for t in range(len(EVENT_NAMES)):
+        c = cnt[t]
+        sidx = np.repeat(np.arange(S), c)
+        ev_sess.append(sidx)
+        ev_type.append(np.full(len(sidx), t, dtype=np.int8))
+        ev_k.append(np.arange(len(sidx)) - np.repeat(np.cumsum(c) - c, c))
+    ev_sess = np.concatenate(ev_sess)
+    ev_type = np.concatenate(ev_type)
+    ev_k = np.concatenate(ev_k)
+    stage = STAGE[ev_type] + np.where((ev_type == EV["page_view"]) & (ev_k == 0), -2.0, 0.0)
+    stage = stage + np.where(stage == 3, rng.random(len(stage)) * 0.9, 0.0)
+    order = np.lexsort((stage, ev_sess))
+    ev_sess, ev_type, ev_k, stage = ev_sess[order], ev_type[order], ev_k[order], stage[order]
+    N = len(ev_sess)
+    s_cnt = np.bincount(ev_sess, minlength=S)
+    s_first = np.concatenate([[0], np.cumsum(s_cnt)[:-1]])
+    pos_in = np.arange(N) - s_first[ev_sess]
+    gap = np.where(pos_in == 0, 0, np.where((ev_type == EV["page_view"]) & (ev_k == 0), 0,
+                                            2 + rng.exponential(35.0, N).astype(np.int64)))
+    gap = np.where(bot[ev_sess] & (pos_in > 0), 1 + rng.integers(0, 4, N), gap)
+    csum = np.cumsum(gap)
+    offset = csum - csum[s_first[ev_sess]]
+    # anchor purchase sessions so that the purchase event is at the order time
+    dur = offset[s_first + s_cnt - 1]
+    start_s = np.where(purchase, orders.ts[np.maximum(order_s, 0)] - dur, start_s)
+    start_s = np.maximum(start_s, w.start)
+    ts = np.minimum(start_s[ev_sess] + offset, end - 1)
+    person_e = person_s[ev_sess]
+
+    # ---------------------------------------------------------------- items & pages
+    osel = np.maximum(order_s[ev_sess], 0)
+    line_of_event = orders.line_start[osel] + np.where(
+        ev_type == EV["add_to_cart"], ev_k, 0) % np.maximum(orders.n_lines[osel], 1)
+    rand_prod = np.searchsorted(world.p_pop_cdf, rng.random(N))
+    rand_prod = np.minimum(rand_prod, len(world.p_id) - 1)
+    unpub = world.p_published[rand_prod] > ts
+    launch_products = np.nonzero(world.p_pub_day < 3)[0]
+    rand_prod = np.where(unpub, launch_products[rng.integers(0, len(launch_products), N)],
+                         rand_prod)
+    in_purchase = purchase[ev_sess]
+    ev_product = np.where(in_purchase, orders.line_product[line_of_event], rand_prod)
+
+    page = np.zeros(N, dtype=np.int64)
+    pf = world.page_fixed
+    u = rng.random(N)
+    rand_page = np.where(u < 0.5, world.page_product0 + rand_prod,
+                         np.where(u < 0.75, world.page_coll0 + rng.integers(0, 13, N),
+                                  np.where(u < 0.87, world.page_guide0 + rng.integers(0, 8, N),
+                                           np.where(u < 0.95, pf["/"], pf["/pages/shipping"]))))
+    page = rand_page
+    page = np.where(np.isin(ev_type, (EV["view_item"], EV["add_to_cart"])),
+                    world.page_product0 + ev_product, page)
+    page = np.where(ev_type == EV["view_item_list"], world.page_coll0 + rng.integers(0, 13, N), page)
+    term = rng.integers(0, len(world.search_vocab), N)
+    page = np.where(ev_type == EV["search"], world.page_search0 + term, page)
+    page = np.where(ev_type == EV["login"], pf["/account/login"], page)
+    page = np.where(ev_type == EV["sign_up"], pf["/account/register"], page)
+    page = np.where(ev_type == EV["begin_checkout"], pf["/checkout"], page)
+    page = np.where(ev_type == EV["purchase"], pf["/checkout/thank-you"], page)
+    page = np.where(ev_type == EV["remove_from_cart"], pf["/cart"], page)
+    # landing page shared by session_start and the first page_view
+    landing = np.where(click, world.page_coll0 + rng.integers(0, 2, S),
+                       np.where(rng.random(S) < 0.4, pf["/"], world.page_product0 + np.searchsorted(
+                           world.p_pop_cdf, rng.random(S)).clip(0, len(world.p_id) - 1)))
+    landing = np.where(purchase & (rng.random(S) < 0.5),
+                       world.page_product0 + orders.line_product[orders.line_start[np.maximum(order_s, 0)]],
+                       landing)
+    is_landing = (ev_type == EV["session_start"]) | ((ev_type == EV["page_view"]) & (ev_k == 0))
+    page = np.where(is_landing, landing[ev_sess], page)
+    # utm query on landing pages of campaign sessions
+    utm = is_landing & (camp_s[ev_sess] >= 0)
+    key = np.where(utm, (page * 64 + tr[ev_sess]) * 4096 + camp_s[ev_sess], -1)
+    ukeys, uinv = np.unique(key[utm], return_inverse=True)
+    upage = ukeys // 4096 // 64
+    utr = (ukeys // 4096) % 64
+    ucamp = ukeys % 4096
+    utm_strings = tx.join(tx.take(world.page_vocab, upage), "?utm_source=",
+                          tx.take(world.source_vocab, world.source_code[utr]), "&utm_medium=",
+                          tx.take(world.medium_vocab, world.medium_code[utr]), "&utm_campaign=",
+                          tx.take(world.campaign_vocab, ucamp))
+    loc_vocab = pa.concat_arrays([world.page_vocab, utm_strings])
+    loc_idx = page.copy()
+    loc_idx[utm] = len(world.page_vocab) + uinv
+    prev_page = np.concatenate([[0], page[:-1]])
+    ext = np.array([world.referrer_ext.get(t[0], -1) for t in world.traffic])[tr[ev_sess]]
+    ref_idx = np.where(pos_in <= 1, ext, world.referrer_page0 + prev_page)
+    ref_idx = np.where(is_landing, ext, ref_idx)
+
+    # ---------------------------------------------------------------- identity columns
+    login_pos = np.where(state_s == 1, 0, np.where(state_s >= 2, 2.0, 99.0))
+    logged = stage >= login_pos[ev_sess]
+    logged &= person_e >= 0
+    cust_ok = (people.customer_id >= 0) | signup
+    su_ids = 7_100_000_000_000 + affine(people.pidx, 10**10, 7_919_393, 104_729)
+    # persons without an account get a unique negative placeholder (always masked)
+    user_vocab = tx.int_str(np.where(signup, su_ids, np.where(people.customer_id >= 0,
+                                                              people.customer_id,
+                                                              -1 - people.pidx)))
+    logged &= cust_ok[np.maximum(person_e, 0)]
+    cookie_used = np.zeros(n_cookies, dtype=bool)
+    cookie_used[cookie_s] = True
+    cookie_first = np.full(n_cookies, end, dtype=np.int64)
+    np.minimum.at(cookie_first, cookie_s, start_s)
+    cookie_num = 1_000_000_000 + affine(world.counters.take("cookie", n_cookies), 9 * 10**8,
+                                        104_723, 15_485_863)
+    cookie_vocab = tx.join(tx.int_str(cookie_num), ".", tx.int_str(np.where(cookie_used,
+                                                                            cookie_first, 0)))
+    ev_cookie = cookie_s[ev_sess]
+    prof = dev_profile[ev_cookie]
+
+    # ---------------------------------------------------------------- money
+    ecommerce = ECOMMERCE[ev_type] & (person_e >= 0)
+    cur_e = people.currency[np.maximum(person_e, 0)]
+    is_purchase_ev = ev_type == EV["purchase"]
+    revenue = np.where(is_purchase_ev, orders.total_cents[osel] / 100.0, np.nan)
+    eday = np.clip((ts - w.start) // DAY, 0, w.n_days - 1)
+
+    # ---------------------------------------------------------------- ids, dates, loaded_at
+    eseq = world.counters.take("event", N)
+    event_id = tx.int_str(10**13 + affine(eseq, 9 * 10**13, 2_654_435_761, 97_531))
+    late = (rng.random(N) < config.RATES["event_late_arrival"]) & (ts < end - 2 * DAY)
+    delay = np.where(late, rng.integers(2 * DAY, 10 * DAY, N), rng.integers(3600, 20 * 3600, N))
+    loaded = np.minimum(ts + delay, end - 1)
+    geo_mask = person_e < 0
+    city = people.city[np.maximum(person_e, 0)]
+    anon_country = rng.choice(len(world.cc), N, p=world.cc_weights)
+    country_idx = np.where(person_e >= 0, people.country[np.maximum(person_e, 0)], anon_country)
+    country_idx = np.where(bot[ev_sess], len(world.cc), country_idx)
+    camp_vocab = pa.concat_arrays([world.campaign_vocab, tx.vocab(["(direct)", "(organic)",
+                                                                   "(referral)"])])
+    medium = np.array([t[1] for t in world.traffic])[tr]
+    camp_fill = np.where(medium == "(none)", 0, np.where(medium == "organic", 1, 2))
+    camp_col = np.where(camp_s >= 0, camp_s, len(world.campaign_vocab) + camp_fill)
+    order_vocab = tx.int_str(orders.order_id)
+
+    cols = {
+        "event_id": event_id,
+        "event_date": w.event_date(ts),
+        "event_timestamp": pa.array(ts * 1_000_000 + rng.integers(0, 1_000_000, N)),
+        "event_name": tx.dict_str(ev_type, EVENT_VOCAB),
+        "user_pseudo_id": tx.dict_str(ev_cookie, cookie_vocab),
+        "user_id": tx.dict_str(np.maximum(person_e, 0), user_vocab, ~logged),
+        "ga_session_id": pa.array(start_s[ev_sess]),
+        "page_location": tx.dict_str(loc_idx, loc_vocab),
+        "page_referrer": tx.dict_str(np.maximum(ref_idx, 0), world.referrer_vocab, ref_idx < 0),
+        "page_title": tx.dict_str(page, world.page_title_vocab),
+        "search_term": tx.dict_str(term, world.search_vocab, ev_type != EV["search"]),
+        "traffic_source": tx.dict_str(world.source_code[tr[ev_sess]], world.source_vocab),
+        "traffic_medium": tx.dict_str(world.medium_code[tr[ev_sess]], world.medium_vocab),
+        "traffic_campaign": tx.dict_str(camp_col[ev_sess], camp_vocab),
+        "device_category": tx.dict_str(world.device_cat_code[prof], world.device_cat_vocab),
+        "device_operating_system": tx.dict_str(world.device_os_code[prof], world.device_os_vocab),
+        "device_browser": tx.dict_str(world.device_browser_code[prof], world.device_browser_vocab),
+        "device_user_agent": tx.dict_str(world.device_ua_code[prof], world.device_ua_vocab),
+        "geo_country": tx.dict_str(country_idx, world.ga4_country_vocab),
+        "geo_region": tx.dict_str(world.region_code[city], world.region_vocab, geo_mask),
+        "geo_city": tx.dict_str(world.city_code[city], world.city_vocab, geo_mask),
+        "transaction_id": tx.dict_str(osel, order_vocab, ~is_purchase_ev),
+        "purchase_revenue": pa.array(revenue, mask=~is_purchase_ev),
+        "currency": tx.dict_str(cur_e, world.currency_vocab, ~ecommerce),
+        "_loaded_at": w.loaded_at(loaded),
+    }
+    events = pa.table(cols, schema=_dict_schema("ga4.events", cols))
+
+    # ---------------------------------------------------------------- items
+    it_types = (EV["view_item"], EV["add_to_cart"], EV["remove_from_cart"], EV["view_item_list"],
+                EV["purchase"])
+    n_items = np.zeros(N, dtype=np.int64)
+    n_items[np.isin(ev_type, it_types[:3])] = 1
+    n_items[ev_type == EV["view_item_list"]] = 3
+    n_items[is_purchase_ev] = orders.n_lines[osel[is_purchase_ev]]
+    n_items[person_e < 0] = np.minimum(n_items[person_e < 0], 1)
+    ie = np.repeat(np.arange(N), n_items)
+    iidx = np.arange(len(ie)) - np.repeat(np.cumsum(n_items) - n_items, n_items)
+    ityp = ev_type[ie]
+    from_order = in_purchase[ie] & np.isin(ityp, (EV["purchase"], EV["add_to_cart"],
+                                                  EV["view_item"]))
+    oline = np.where(ityp == EV["purchase"], orders.line_start[osel[ie]] + iidx, line_of_event[ie])
+    lst = np.searchsorted(world.p_pop_cdf, rng.random(len(ie))).clip(0, len(world.p_id) - 1)
+    iprod = np.where(from_order, orders.line_product[oline],
+                     np.where(ityp == EV["view_item_list"], lst, ev_product[ie]))
+    icur = cur_e[ie]
+    reg = world.to_local_cents(world.p_usd_cents[iprod], icur, eday[ie])
+    pct = world.on_sale_pct(iprod, eday[ie])
+    iprice = np.where(from_order, orders.line_price[oline], np.round(reg * (1 - pct)))
+    isale = np.where(from_order, orders.line_on_sale[oline], pct > 0)
+    iqty = np.where(from_order & (ityp != EV["view_item"]), orders.line_qty[oline], 1)
+    icols = {
+        "event_id": tx.take(event_id, ie),
+        "item_index": pa.array(iidx.astype(np.int32)),
+        "item_id": tx.dict_str(iprod, world.item_id_vocab),
+        "item_name": tx.dict_str(iprod, world.title_vocab),
+        "item_category": tx.dict_str(world.p_type[iprod], world.product_type_vocab),
+        "price": pa.array(iprice / 100.0),
+        "quantity": pa.array(iqty.astype(np.int32)),
+        "item_on_sale": pa.array(isale.astype(bool)),
+        "_loaded_at": w.loaded_at(loaded[ie]),
+    }
+    items = pa.table(icols, schema=_dict_schema("ga4.event_items", icols))
+
+    # duplicate deliveries: identical event rows (and their items)
+    n_dup = round(config.RATES["event_duplicate_delivery"] * N)
+    dup = np.sort(rng.choice(N, n_dup, replace=False)) if n_dup else np.zeros(0, int)
+    dup_items = np.nonzero(np.isin(ie, dup))[0]
+    events = pa.concat_tables([events, events.take(pa.array(dup))])
+    items = pa.concat_tables([items, items.take(pa.array(dup_items))])
+
+    # ---------------------------------------------------------------- experiments
+    exp_rows = _experiments(world, rng, start_s, cookie_s, person_s, state_s, kind_s,
+                            cookie_vocab, user_vocab, cust_ok)
+
+    used = np.unique(np.stack([person_e[person_e >= 0], ev_cookie[person_e >= 0]]), axis=1)
+    shared = cookie_person[used[1]] != used[0]
+    shared_cookie = np.zeros(n_cookies, dtype=bool)
+    shared_cookie[used[1][shared]] = True
+    info = Web(cookie_person=cookie_person,
+               cookie_used_by=np.stack([used[0], used[1], shared_cookie[used[1]]]),
+               signup_person=np.nonzero(signup)[0], signup_time=account_at[signup],
+               user_ids_emitted=np.unique(person_e[logged]),
+               old_info={"cookie_vocab": cookie_vocab, "user_vocab": user_vocab,
+                         "dup_event_ids": tx.take(event_id, dup),
+                         "late": int(late.sum()), "n_events": N, "event_id": event_id})
+    return info, {"ga4.events": events, "ga4.event_items": items,
+                  "marketing.experiment_assignments": exp_rows}
+
+
+def _experiments(world: World, rng: np.random.Generator, start_s, cookie_s, person_s, state_s,
+                 kind_s, cookie_vocab, user_vocab, cust_ok) -> pa.Table:
+    w = world.window
+    span = w.end - w.start
+    parts = []
+    for name, variants, f0, f1 in EXPERIMENTS:
+        lo, hi = w.start + int(f0 * span), w.start + int(f1 * span)
+        m = (start_s >= lo) & (start_s < hi) & (kind_s != KIND_BOT)
+        idx = np.nonzero(m)[0]
+        if not len(idx):
+            continue
+        order = np.lexsort((start_s[idx], cookie_s[idx]))
+        idx = idx[order]
+        firsts = idx[np.concatenate([[True], cookie_s[idx][1:] != cookie_s[idx][:-1]])]
+        parts.append((name, variants, firsts))
+    n_total = sum(len(p[2]) for p in parts)
+    seq = world.counters.take("assignment", n_total)
+    tables, k = [], 0
+    for name, variants, firsts in parts:
+        m = len(firsts)
+        var = rng.integers(0, len(variants), m)
+        pers = person_s[firsts]
+        logged = (pers >= 0) & (state_s[firsts] == 1) & cust_ok[np.maximum(pers, 0)]
+        at = start_s[firsts] + rng.integers(0, 5, m)
+        off = np.zeros(m, dtype=np.int64)
+        cols = {
+            "assignment_id": tx.join("asg_", tx.int_str(seq[k:k + m])),
+            "experiment_id": pa.array([name] * m, type=pa.string()),
+            "variant": tx.dict_str(var, tx.vocab(variants)),
+            "user_pseudo_id": tx.take(cookie_vocab, cookie_s[firsts]),
+            "user_id": tx.take(user_vocab, np.maximum(pers, 0), ~logged),
+            "assigned_at": w.iso(at, off, np.ones(m, dtype=np.int8)),
+            "_loaded_at": w.loaded_at(at + 3600),
+        }
+        k += m
+        tables.append(pa.table({c: tx.plain(v) for c, v in cols.items()},
+                               schema=SCHEMAS["marketing.experiment_assignments"]))
+    if not tables:
+        return SCHEMAS["marketing.experiment_assignments"].empty_table()
+    return pa.concat_tables(tables)
+
+
+def _dict_schema(key: str, cols: dict) -> pa.Schema:
+    fields = []
+    for f in SCHEMAS[key]:
+        arr = cols[f.name]
+        fields.append(pa.field(f.name, arr.type if pa.types.is_dictionary(arr.type) else f.type))
+    return pa.schema(fields)
