@@ -16,7 +16,7 @@ typed as (
         _loaded_at,
         nullif(trim(first_detected_at), '') is not null as has_first_detected_text,
         nullif(trim(last_detected_at), '') is not null as has_last_detected_text,
-        {{ to_json_text('source') }} as _raw_payload
+        {{ row_fingerprint('source') }} as _row_fingerprint
     from source
 ),
 
@@ -35,12 +35,8 @@ validated as (
 ),
 
 ranked as (
-    select
-        *,
-        -- the most recent detection of a technology at an account wins
-        {{ dedupe_rank('account_id, technology', 'last_detected_at desc nulls last, _loaded_at desc') }}
-            as _dedupe_rank
-    from validated
+    -- the most recent detection of a technology at an account wins
+    {{ rank_duplicates('validated', ['account_id', 'technology'], 'last_detected_at desc nulls last, _loaded_at desc') }}
 ),
 
 final as (
@@ -54,7 +50,7 @@ final as (
         {{ dbt.concat(["coalesce(account_id, '')", "'|'", "coalesce(technology, '')"]) }} as _natural_key,
         _quarantine_reason,
         _dedupe_rank,
-        case when _quarantine_reason is not null or _dedupe_rank > 1 then _raw_payload end as _raw_payload
+        _row_fingerprint
     from ranked
 )
 

@@ -26,7 +26,7 @@ typed as (
         source._loaded_at,
         nullif(trim(source.created_at), '') is not null as has_created_at_text,
         nullif(trim(source.updated_at), '') is not null as has_updated_at_text,
-        {{ to_json_text('source') }} as _raw_payload
+        {{ row_fingerprint('source') }} as _row_fingerprint
     from source
     left join country_aliases
         on lower(trim(source.country)) = country_aliases.country_alias
@@ -48,11 +48,8 @@ validated as (
 ),
 
 ranked as (
-    select
-        *,
-        -- latest version of an account wins; then the latest load
-        {{ dedupe_rank('account_id', 'updated_at desc nulls last, _loaded_at desc') }} as _dedupe_rank
-    from validated
+    -- latest version of an account wins; then the latest load
+    {{ rank_duplicates('validated', 'account_id', 'updated_at desc nulls last, _loaded_at desc') }}
 ),
 
 final as (
@@ -69,7 +66,7 @@ final as (
         account_id as _natural_key,
         _quarantine_reason,
         _dedupe_rank,
-        case when _quarantine_reason is not null or _dedupe_rank > 1 then _raw_payload end as _raw_payload
+        _row_fingerprint
     from ranked
 )
 

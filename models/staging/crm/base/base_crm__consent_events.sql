@@ -15,7 +15,7 @@ typed as (
         lower(nullif(trim(status), '')) as status,
         {{ parse_timestamp_utc('occurred_at') }} as occurred_at,
         _loaded_at,
-        {{ to_json_text('source') }} as _raw_payload
+        {{ row_fingerprint('source') }} as _row_fingerprint
     from source
 ),
 
@@ -35,11 +35,8 @@ validated as (
 ),
 
 ranked as (
-    select
-        *,
-        -- a re-delivered consent event: keep the first load
-        {{ dedupe_rank('consent_event_id', '_loaded_at asc') }} as _dedupe_rank
-    from validated
+    -- a re-delivered consent event: keep the first load
+    {{ rank_duplicates('validated', 'consent_event_id', '_loaded_at asc') }}
 ),
 
 final as (
@@ -54,7 +51,7 @@ final as (
         consent_event_id as _natural_key,
         _quarantine_reason,
         _dedupe_rank,
-        case when _quarantine_reason is not null or _dedupe_rank > 1 then _raw_payload end as _raw_payload
+        _row_fingerprint
     from ranked
 )
 

@@ -61,7 +61,7 @@ typed as (
         source._loaded_at,
         nullif(trim(source.created_at), '') is not null as has_created_at_text,
         nullif(trim(source.updated_at), '') is not null as has_updated_at_text,
-        {{ to_json_text('source') }} as _raw_payload
+        {{ row_fingerprint('source') }} as _row_fingerprint
     from source
     left join country_aliases
         on lower(trim(source.country)) = country_aliases.country_alias
@@ -89,11 +89,8 @@ validated as (
 ),
 
 ranked as (
-    select
-        *,
-        -- latest version of a contact wins; then the latest load
-        {{ dedupe_rank('contact_id', 'updated_at desc nulls last, _loaded_at desc') }} as _dedupe_rank
-    from validated
+    -- latest version of a contact wins; then the latest load
+    {{ rank_duplicates('validated', 'contact_id', 'updated_at desc nulls last, _loaded_at desc') }}
 ),
 
 final as (
@@ -124,7 +121,7 @@ final as (
         contact_id as _natural_key,
         _quarantine_reason,
         _dedupe_rank,
-        case when _quarantine_reason is not null or _dedupe_rank > 1 then _raw_payload end as _raw_payload
+        _row_fingerprint
     from ranked
 )
 

@@ -19,7 +19,7 @@ typed as (
         {{ parse_timestamp_utc('updated_at') }} as updated_at,
         nullif(trim(updated_at), '') is not null as has_updated_at_text,
         _loaded_at,
-        {{ to_json_text('source') }} as _raw_payload
+        {{ row_fingerprint('source') }} as _row_fingerprint
     from source
 ),
 
@@ -43,11 +43,8 @@ validated as (
 ),
 
 ranked as (
-    select
-        *,
-        -- latest version of a ticket wins; then the latest load
-        {{ dedupe_rank('ticket_id', 'updated_at desc nulls last, _loaded_at desc') }} as _dedupe_rank
-    from validated
+    -- latest version of a ticket wins; then the latest load
+    {{ rank_duplicates('validated', 'ticket_id', 'updated_at desc nulls last, _loaded_at desc') }}
 ),
 
 final as (
@@ -64,7 +61,7 @@ final as (
         ticket_id as _natural_key,
         _quarantine_reason,
         _dedupe_rank,
-        case when _quarantine_reason is not null or _dedupe_rank > 1 then _raw_payload end as _raw_payload
+        _row_fingerprint
     from ranked
 )
 

@@ -14,7 +14,7 @@ typed as (
         lower(nullif(trim(answer), '')) as answer,
         {{ parse_timestamp_utc('responded_at') }} as responded_at,
         _loaded_at,
-        {{ to_json_text('source') }} as _raw_payload
+        {{ row_fingerprint('source') }} as _row_fingerprint
     from source
 ),
 
@@ -33,11 +33,8 @@ validated as (
 ),
 
 ranked as (
-    select
-        *,
-        -- a re-delivered answer: keep the first load
-        {{ dedupe_rank('response_id', '_loaded_at asc') }} as _dedupe_rank
-    from validated
+    -- a re-delivered answer: keep the first load
+    {{ rank_duplicates('validated', 'response_id', '_loaded_at asc') }}
 ),
 
 final as (
@@ -51,7 +48,7 @@ final as (
         response_id as _natural_key,
         _quarantine_reason,
         _dedupe_rank,
-        case when _quarantine_reason is not null or _dedupe_rank > 1 then _raw_payload end as _raw_payload
+        _row_fingerprint
     from ranked
 )
 

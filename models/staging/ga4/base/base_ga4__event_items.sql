@@ -26,7 +26,7 @@ typed as (
         coalesce(source.item_on_sale, false) as is_on_sale,
         source._loaded_at,
         usable_events.event_id is not null as has_usable_event,
-        {{ to_json_text('source') }} as _raw_payload
+        {{ row_fingerprint('source') }} as _row_fingerprint
     from source
     -- usable_events has one row per event_id, so no fan-out
     left join usable_events
@@ -45,11 +45,8 @@ validated as (
 ),
 
 ranked as (
-    select
-        *,
-        -- items come with their event: a re-delivered event repeats them, keep the first delivery
-        {{ dedupe_rank('event_id, item_index', '_loaded_at asc') }} as _dedupe_rank
-    from validated
+    -- items come with their event: a re-delivered event repeats them, keep the first delivery
+    {{ rank_duplicates('validated', ['event_id', 'item_index'], '_loaded_at asc') }}
 ),
 
 final as (
@@ -70,7 +67,7 @@ final as (
         ]) }} as _natural_key,
         _quarantine_reason,
         _dedupe_rank,
-        case when _quarantine_reason is not null or _dedupe_rank > 1 then _raw_payload end as _raw_payload
+        _row_fingerprint
     from ranked
 )
 

@@ -62,7 +62,7 @@ typed as (
         cast(source.purchase_revenue as {{ dbt.type_numeric() }}) as purchase_revenue_amount_local,
         upper(nullif(trim(source.currency), '')) as currency_code,
         source._loaded_at,
-        {{ to_json_text('source') }} as _raw_payload
+        {{ row_fingerprint('source') }} as _row_fingerprint
     from source
     left join country_aliases
         on lower(trim(source.geo_country)) = country_aliases.country_alias
@@ -107,11 +107,8 @@ validated as (
 ),
 
 ranked as (
-    select
-        *,
-        -- the collector re-delivers an event under the same event_id: keep the first delivery
-        {{ dedupe_rank('event_id', '_loaded_at asc') }} as _dedupe_rank
-    from validated
+    -- the collector re-delivers an event under the same event_id: keep the first delivery
+    {{ rank_duplicates('validated', 'event_id', '_loaded_at asc') }}
 ),
 
 final as (
@@ -170,7 +167,7 @@ final as (
         event_id as _natural_key,
         _quarantine_reason,
         _dedupe_rank,
-        case when _quarantine_reason is not null or _dedupe_rank > 1 then _raw_payload end as _raw_payload
+        _row_fingerprint
     from ranked
 )
 

@@ -30,7 +30,7 @@ typed as (
         source.impressions,
         source.clicks,
         source._loaded_at,
-        {{ to_json_text('source') }} as _raw_payload
+        {{ row_fingerprint('source') }} as _row_fingerprint
     from source
 ),
 
@@ -65,12 +65,9 @@ validated as (
 ),
 
 ranked as (
-    select
-        *,
-        -- one campaign can run on two platforms (paid_social: meta_ads and tiktok_ads), each with its
-        -- own account and currency, so the platform is part of the key; a restated day: latest load wins
-        {{ dedupe_rank('spend_date, campaign_id, platform', '_loaded_at desc') }} as _dedupe_rank
-    from validated
+    -- one campaign can run on two platforms (paid_social: meta_ads and tiktok_ads), each with its
+    -- own account and currency, so the platform is part of the key; a restated day: latest load wins
+    {{ rank_duplicates('validated', ['spend_date', 'campaign_id', 'platform'], '_loaded_at desc') }}
 ),
 
 final as (
@@ -93,7 +90,7 @@ final as (
         ]) }} as _natural_key,
         _quarantine_reason,
         _dedupe_rank,
-        case when _quarantine_reason is not null or _dedupe_rank > 1 then _raw_payload end as _raw_payload
+        _row_fingerprint
     from ranked
 )
 

@@ -23,7 +23,7 @@ typed as (
         end as end_date,
         nullif(trim(end_date), '') is not null as has_end_date_text,
         _loaded_at,
-        {{ to_json_text('source') }} as _raw_payload
+        {{ row_fingerprint('source') }} as _row_fingerprint
     from source
 ),
 
@@ -45,11 +45,8 @@ validated as (
 ),
 
 ranked as (
-    select
-        *,
-        -- the catalogue is re-exported: the latest load of a campaign wins
-        {{ dedupe_rank('campaign_id', '_loaded_at desc') }} as _dedupe_rank
-    from validated
+    -- the catalogue is re-exported: the latest load of a campaign wins
+    {{ rank_duplicates('validated', 'campaign_id', '_loaded_at desc') }}
 ),
 
 final as (
@@ -64,7 +61,7 @@ final as (
         campaign_id as _natural_key,
         _quarantine_reason,
         _dedupe_rank,
-        case when _quarantine_reason is not null or _dedupe_rank > 1 then _raw_payload end as _raw_payload
+        _row_fingerprint
     from ranked
 )
 

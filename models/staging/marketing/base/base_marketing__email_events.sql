@@ -15,7 +15,7 @@ typed as (
         {{ parse_timestamp_utc('occurred_at') }} as occurred_at,
         nullif(trim(url), '') as url,
         _loaded_at,
-        {{ to_json_text('source') }} as _raw_payload
+        {{ row_fingerprint('source') }} as _row_fingerprint
     from source
 ),
 
@@ -36,11 +36,8 @@ validated as (
 ),
 
 ranked as (
-    select
-        *,
-        -- the ESP webhook re-delivers an event under the same id: keep the first delivery
-        {{ dedupe_rank('email_event_id', '_loaded_at asc') }} as _dedupe_rank
-    from validated
+    -- the ESP webhook re-delivers an event under the same id: keep the first delivery
+    {{ rank_duplicates('validated', 'email_event_id', '_loaded_at asc') }}
 ),
 
 final as (
@@ -55,7 +52,7 @@ final as (
         email_event_id as _natural_key,
         _quarantine_reason,
         _dedupe_rank,
-        case when _quarantine_reason is not null or _dedupe_rank > 1 then _raw_payload end as _raw_payload
+        _row_fingerprint
     from ranked
 )
 

@@ -15,7 +15,7 @@ typed as (
         nullif(trim(user_id), '') as user_id,
         {{ parse_timestamp_utc('assigned_at') }} as assigned_at,
         _loaded_at,
-        {{ to_json_text('source') }} as _raw_payload
+        {{ row_fingerprint('source') }} as _row_fingerprint
     from source
 ),
 
@@ -38,11 +38,8 @@ validated as (
 ),
 
 ranked as (
-    select
-        *,
-        -- a re-delivered assignment: keep the first load
-        {{ dedupe_rank('assignment_id', '_loaded_at asc') }} as _dedupe_rank
-    from validated
+    -- a re-delivered assignment: keep the first load
+    {{ rank_duplicates('validated', 'assignment_id', '_loaded_at asc') }}
 ),
 
 final as (
@@ -57,7 +54,7 @@ final as (
         assignment_id as _natural_key,
         _quarantine_reason,
         _dedupe_rank,
-        case when _quarantine_reason is not null or _dedupe_rank > 1 then _raw_payload end as _raw_payload
+        _row_fingerprint
     from ranked
 )
 

@@ -76,7 +76,7 @@ typed as (
         nullif(trim(source.total_discounts), '') is not null as has_discounts_text,
         nullif(trim(source.total_shipping), '') is not null as has_shipping_text,
         nullif(trim(source.total_tax), '') is not null as has_tax_text,
-        {{ to_json_text('source') }} as _raw_payload
+        {{ row_fingerprint('source') }} as _row_fingerprint
     from source
     left join country_aliases
         on lower(trim(source.shipping_country)) = country_aliases.country_alias
@@ -141,11 +141,8 @@ validated as (
 ),
 
 ranked as (
-    select
-        *,
-        -- an order is re-exported when it changes: the latest updated_at wins, then the latest load
-        {{ dedupe_rank('order_id', 'updated_at desc nulls last, _loaded_at desc') }} as _dedupe_rank
-    from validated
+    -- an order is re-exported when it changes: the latest updated_at wins, then the latest load
+    {{ rank_duplicates('validated', 'order_id', 'updated_at desc nulls last, _loaded_at desc') }}
 ),
 
 final as (
@@ -186,7 +183,7 @@ final as (
         cast(order_id as {{ dbt.type_string() }}) as _natural_key,
         _quarantine_reason,
         _dedupe_rank,
-        case when _quarantine_reason is not null or _dedupe_rank > 1 then _raw_payload end as _raw_payload
+        _row_fingerprint
     from ranked
 )
 

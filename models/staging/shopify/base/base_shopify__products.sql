@@ -21,7 +21,7 @@ typed as (
         nullif(trim(created_at), '') is not null as has_created_at_text,
         nullif(trim(updated_at), '') is not null as has_updated_at_text,
         _loaded_at,
-        {{ to_json_text('source') }} as _raw_payload
+        {{ row_fingerprint('source') }} as _row_fingerprint
     from source
 ),
 
@@ -40,11 +40,8 @@ validated as (
 ),
 
 ranked as (
-    select
-        *,
-        -- latest version of a product wins; then the latest load
-        {{ dedupe_rank('product_id', 'updated_at desc nulls last, _loaded_at desc') }} as _dedupe_rank
-    from validated
+    -- latest version of a product wins; then the latest load
+    {{ rank_duplicates('validated', 'product_id', 'updated_at desc nulls last, _loaded_at desc') }}
 ),
 
 final as (
@@ -63,7 +60,7 @@ final as (
         cast(product_id as {{ dbt.type_string() }}) as _natural_key,
         _quarantine_reason,
         _dedupe_rank,
-        case when _quarantine_reason is not null or _dedupe_rank > 1 then _raw_payload end as _raw_payload
+        _row_fingerprint
     from ranked
 )
 

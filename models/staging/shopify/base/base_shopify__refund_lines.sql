@@ -39,7 +39,7 @@ typed as (
         refunds.refund_id is not null as has_refund,
         order_lines.order_line_id is not null and order_lines.order_id = refunds.order_id as has_order_line,
         source._loaded_at,
-        {{ to_json_text('source') }} as _raw_payload
+        {{ row_fingerprint('source') }} as _row_fingerprint
     from source
     left join refunds
         on source.refund_id = refunds.refund_id
@@ -62,11 +62,8 @@ validated as (
 ),
 
 ranked as (
-    select
-        *,
-        -- a re-delivered refund line: keep the latest load
-        {{ dedupe_rank('refund_line_id', '_loaded_at desc') }} as _dedupe_rank
-    from validated
+    -- a re-delivered refund line: keep the latest load
+    {{ rank_duplicates('validated', 'refund_line_id', '_loaded_at desc') }}
 ),
 
 final as (
@@ -84,7 +81,7 @@ final as (
         cast(refund_line_id as {{ dbt.type_string() }}) as _natural_key,
         _quarantine_reason,
         _dedupe_rank,
-        case when _quarantine_reason is not null or _dedupe_rank > 1 then _raw_payload end as _raw_payload
+        _row_fingerprint
     from ranked
 )
 

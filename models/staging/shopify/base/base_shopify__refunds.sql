@@ -29,7 +29,7 @@ typed as (
         orders.currency_code,
         orders.fx_rate_to_base,
         source._loaded_at,
-        {{ to_json_text('source') }} as _raw_payload
+        {{ row_fingerprint('source') }} as _row_fingerprint
     from source
     left join orders
         on source.order_id = orders.order_id
@@ -52,11 +52,8 @@ validated as (
 ),
 
 ranked as (
-    select
-        *,
-        -- a re-delivered refund: keep the latest load
-        {{ dedupe_rank('refund_id', '_loaded_at desc') }} as _dedupe_rank
-    from validated
+    -- a re-delivered refund: keep the latest load
+    {{ rank_duplicates('validated', 'refund_id', '_loaded_at desc') }}
 ),
 
 final as (
@@ -74,7 +71,7 @@ final as (
         cast(refund_id as {{ dbt.type_string() }}) as _natural_key,
         _quarantine_reason,
         _dedupe_rank,
-        case when _quarantine_reason is not null or _dedupe_rank > 1 then _raw_payload end as _raw_payload
+        _row_fingerprint
     from ranked
 )
 
