@@ -25,7 +25,9 @@ SCRIPT = ROOT / "scripts" / "load_raw_postgres.py"
 def _load_module():
     spec = importlib.util.spec_from_file_location("load_raw_postgres", SCRIPT)
     module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look the module up while the class is created
+    sys.modules[spec.name] = (
+        module  # dataclasses look the module up while the class is created
+    )
     spec.loader.exec_module(module)
     return module
 
@@ -61,7 +63,9 @@ def test_pg_type(arrow_type, expected):
     assert loader.pg_type(arrow_type) == expected
 
 
-@pytest.mark.parametrize("arrow_type", [pa.binary(), pa.list_(pa.int64()), pa.struct([("a", pa.int64())])])
+@pytest.mark.parametrize(
+    "arrow_type", [pa.binary(), pa.list_(pa.int64()), pa.struct([("a", pa.int64())])]
+)
 def test_pg_type_rejects_unsupported(arrow_type):
     with pytest.raises(loader.UnsupportedType):
         loader.pg_type(arrow_type)
@@ -81,7 +85,13 @@ def test_csv_null_is_unquoted_empty_and_empty_string_is_quoted():
 
 
 def test_csv_null_and_empty_in_a_multi_column_row():
-    table = pa.table({"a": pa.array(["", None]), "b": pa.array([None, ""]), "n": pa.array([None, 1], pa.int64())})
+    table = pa.table(
+        {
+            "a": pa.array(["", None]),
+            "b": pa.array([None, ""]),
+            "n": pa.array([None, 1], pa.int64()),
+        }
+    )
     assert _lines(loader.csv_chunk(table)) == ['"",,', ',"",1']
 
 
@@ -100,7 +110,11 @@ SPECIAL = [
 
 
 def test_csv_special_characters_round_trip():
-    chunk = loader.csv_chunk(pa.table({"s": pa.array(SPECIAL), "i": pa.array(range(len(SPECIAL)), pa.int64())}))
+    chunk = loader.csv_chunk(
+        pa.table(
+            {"s": pa.array(SPECIAL), "i": pa.array(range(len(SPECIAL)), pa.int64())}
+        )
+    )
     rows = list(csv.reader(io.StringIO(chunk.decode(), newline="")))
     assert [r[0] for r in rows] == SPECIAL
     assert chunk.decode().startswith('"a,b",0\n"say ""hi""",1\n"line1\nline2",2\n')
@@ -108,7 +122,11 @@ def test_csv_special_characters_round_trip():
 
 def test_csv_every_string_value_is_quoted():
     # Quoted means "not NULL" to COPY, so even plain values must be quoted.
-    assert _lines(loader.csv_chunk(pa.table({"s": ["plain", "N", "NULL"]}))) == ['"plain"', '"N"', '"NULL"']
+    assert _lines(loader.csv_chunk(pa.table({"s": ["plain", "N", "NULL"]}))) == [
+        '"plain"',
+        '"N"',
+        '"NULL"',
+    ]
 
 
 def test_csv_scalar_formats_postgres_reads():
@@ -116,7 +134,9 @@ def test_csv_scalar_formats_postgres_reads():
         {
             "i": pa.array([1, None], pa.int64()),
             "b": pa.array([True, False]),
-            "ts": pa.array([dt.datetime(2024, 1, 2, 3, 4, 5, 123456), None], pa.timestamp("us")),
+            "ts": pa.array(
+                [dt.datetime(2024, 1, 2, 3, 4, 5, 123456), None], pa.timestamp("us")
+            ),
             "d": pa.array([dt.date(2024, 1, 2), None], pa.date32()),
             "f": pa.array([0.1, -2.5]),
         }
@@ -128,7 +148,14 @@ def test_csv_scalar_formats_postgres_reads():
 
 
 def test_csv_doubles_round_trip_exactly():
-    values = [0.1, 1 / 3, 2.0**-1074, 1.7976931348623157e308, -123456.789e-10, 6.02214076e23]
+    values = [
+        0.1,
+        1 / 3,
+        2.0**-1074,
+        1.7976931348623157e308,
+        -123456.789e-10,
+        6.02214076e23,
+    ]
     chunk = loader.csv_chunk(pa.table({"f": pa.array(values, pa.float64())}))
     assert [float(x) for x in _lines(chunk)] == values
 
@@ -160,12 +187,19 @@ def test_discover_layout(tmp_path):
     (tmp_path / "crm" / "empty").mkdir()
     (tmp_path / "crm" / "notes.txt").write_text("x")
     found = loader.discover(tmp_path)
-    assert [(t.system, t.table, len(t.files)) for t in found] == [("crm", "contacts", 1), ("shop", "orders", 1)]
+    assert [(t.system, t.table, len(t.files)) for t in found] == [
+        ("crm", "contacts", 1),
+        ("shop", "orders", 1),
+    ]
 
 
 def test_parts_are_unioned_by_column_name(tmp_path):
-    _write(tmp_path / "p1.parquet", pa.table({"a": pa.array([1], pa.int64()), "b": ["x"]}))
-    _write(tmp_path / "p2.parquet", pa.table({"c": [True], "a": pa.array([2], pa.int64())}))
+    _write(
+        tmp_path / "p1.parquet", pa.table({"a": pa.array([1], pa.int64()), "b": ["x"]})
+    )
+    _write(
+        tmp_path / "p2.parquet", pa.table({"c": [True], "a": pa.array([2], pa.int64())})
+    )
     files = sorted(tmp_path.glob("*.parquet"))
     schema = loader.table_schema(files)
     assert schema.names == ["a", "b", "c"]
@@ -206,7 +240,9 @@ def pg_conn():
     try:
         conn = loader.connect(args)
     except psycopg2.OperationalError as e:
-        pytest.skip(f"no PostgreSQL at {args.host}:{args.port}/{args.dbname} ({' '.join(str(e).split())[:120]})")
+        pytest.skip(
+            f"no PostgreSQL at {args.host}:{args.port}/{args.dbname} ({' '.join(str(e).split())[:120]})"
+        )
     conn.autocommit = True
     yield conn
     conn.close()
@@ -231,12 +267,23 @@ def test_load_into_postgres(tmp_path, pg_conn, scratch_system, capsys):
             "small": pa.array([1] * n, pa.int32()),
             "f": pa.array([0.1 * i for i in range(n)], pa.float64()),
             "flag": pa.array([True, False, None] + [True] * (n - 3)),
-            "ts": pa.array([dt.datetime(2024, 1, 2, 3, 4, 5, 123456)] + [None] * (n - 1), pa.timestamp("us")),
+            "ts": pa.array(
+                [dt.datetime(2024, 1, 2, 3, 4, 5, 123456)] + [None] * (n - 1),
+                pa.timestamp("us"),
+            ),
             "d": pa.array([dt.date(2024, 2, 29)] + [None] * (n - 1), pa.date32()),
-            "amount": pa.array([Decimal("12.34")] + [None] * (n - 1), pa.decimal128(18, 2)),
+            "amount": pa.array(
+                [Decimal("12.34")] + [None] * (n - 1), pa.decimal128(18, 2)
+            ),
         }
     )
-    part2 = pa.table({"id": pa.array([100], pa.int64()), "s": ["second part"], "extra": ["only here"]})
+    part2 = pa.table(
+        {
+            "id": pa.array([100], pa.int64()),
+            "s": ["second part"],
+            "extra": ["only here"],
+        }
+    )
     table_dir = tmp_path / scratch_system / "things"
     _write(table_dir / "part-0.parquet", part1)
     _write(table_dir / "part-1.parquet", part2)
@@ -263,19 +310,34 @@ def test_load_into_postgres(tmp_path, pg_conn, scratch_system, capsys):
             ("amount", "numeric"),
             ("extra", "text"),
         ]
-        cur.execute(f'select id, s, s is null, f, flag, ts, d, amount, extra from "{schema}".things order by id')
+        cur.execute(
+            f'select id, s, s is null, f, flag, ts, d, amount, extra from "{schema}".things order by id'
+        )
         rows = cur.fetchall()
     assert len(rows) == n + 1
-    assert [r[1] for r in rows[:n]] == strings  # '' stays '', None stays NULL, specials intact
+    assert [
+        r[1] for r in rows[:n]
+    ] == strings  # '' stays '', None stays NULL, specials intact
     assert rows[1][2] is False and rows[2][2] is True
     assert [r[3] for r in rows[:n]] == [0.1 * i for i in range(n)]
-    assert rows[0][4:8] == (True, dt.datetime(2024, 1, 2, 3, 4, 5, 123456), dt.date(2024, 2, 29), Decimal("12.34"))
+    assert rows[0][4:8] == (
+        True,
+        dt.datetime(2024, 1, 2, 3, 4, 5, 123456),
+        dt.date(2024, 2, 29),
+        Decimal("12.34"),
+    )
     assert rows[2][4] is None
-    assert rows[-1][1] == "second part" and rows[-1][8] == "only here" and rows[0][8] is None
+    assert (
+        rows[-1][1] == "second part"
+        and rows[-1][8] == "only here"
+        and rows[0][8] is None
+    )
 
     # Idempotent: loading again replaces the table (and the views that read it) instead of appending.
     with pg_conn.cursor() as cur:
-        cur.execute(f'create view "{schema}".things_v as select * from "{schema}".things')
+        cur.execute(
+            f'create view "{schema}".things_v as select * from "{schema}".things'
+        )
     assert loader.main(["--root", str(tmp_path)]) == 0
     assert "drop cascades to view" in capsys.readouterr().out
     with pg_conn.cursor() as cur:
@@ -283,9 +345,13 @@ def test_load_into_postgres(tmp_path, pg_conn, scratch_system, capsys):
         assert cur.fetchone()[0] == n + 1
 
 
-def test_failed_reload_keeps_the_previous_table(tmp_path, pg_conn, scratch_system, monkeypatch, capsys):
+def test_failed_reload_keeps_the_previous_table(
+    tmp_path, pg_conn, scratch_system, monkeypatch, capsys
+):
     table_dir = tmp_path / scratch_system / "things"
-    _write(table_dir / "part-0.parquet", pa.table({"id": pa.array(range(10), pa.int64())}))
+    _write(
+        table_dir / "part-0.parquet", pa.table({"id": pa.array(range(10), pa.int64())})
+    )
     assert loader.main(["--root", str(tmp_path)]) == 0
 
     def broken_chunks(files, schema, batch_rows):

@@ -1,3 +1,5 @@
+{{ config(materialized='table') }}
+
 {#- Every raw row a staging model did not keep, with why. One row per rejected raw row.
     Add each new base_ model here (the test quarantine_covers_every_base_model fails otherwise).
     The raw payload is looked up again in the source by row fingerprint, only for rejected rows:
