@@ -1,4 +1,5 @@
 {{ config(materialized='table') }}
+{%- set latest_detection_first = 'last_detected_at desc nulls last, _loaded_at desc' %}
 
 with
 
@@ -36,7 +37,7 @@ validated as (
 
 ranked as (
     -- the most recent detection of a technology at an account wins
-    {{ rank_duplicates('validated', ['account_id', 'technology'], 'last_detected_at desc nulls last, _loaded_at desc') }}
+    {{ rank_duplicates('validated', ['account_id', 'technology'], latest_detection_first) }}
 ),
 
 final as (
