@@ -33,12 +33,13 @@ typed as (
     select
         nullif(trim(source.contact_id), '') as contact_id,
         {{ normalize_email('source.email') }} as email,
-        {{ normalize_phone(
-            'source.phone',
-            'coalesce(country_codes.calling_code, default_region.calling_code)',
-            'case when country_codes.calling_code is null then default_region.trunk_prefix'
-            ~ ' else country_codes.trunk_prefix end'
-        ) }} as phone_e164,
+        {{ phone_digits('source.phone') }} as phone_digits,
+        coalesce(trim(source.phone) like '+%', false) as has_phone_plus_prefix,
+        coalesce(country_codes.calling_code, default_region.calling_code) as phone_calling_code,
+        case
+            when country_codes.calling_code is null then default_region.trunk_prefix
+            else country_codes.trunk_prefix
+        end as phone_trunk_prefix,
         nullif(trim(source.first_name), '') as first_name,
         nullif(trim(source.last_name), '') as last_name,
         {{ try_cast_as("nullif(trim(source.birth_date), '')", 'date') }} as birth_date,
@@ -97,7 +98,8 @@ final as (
     select
         contact_id,
         email,
-        phone_e164,
+        {{ normalize_phone('phone_digits', 'has_phone_plus_prefix', 'phone_calling_code', 'phone_trunk_prefix') }}
+            as phone_e164,
         first_name,
         last_name,
         -- impossible birth dates are nulled, not quarantined: the contact is still usable

@@ -44,12 +44,13 @@ typed as (
         nullif(trim(source.order_number), '') as order_number,
         source.customer_id,
         {{ normalize_email('source.email') }} as email,
-        {{ normalize_phone(
-            'source.phone',
-            'coalesce(country_codes.calling_code, default_region.calling_code)',
-            'case when country_codes.calling_code is null then default_region.trunk_prefix'
-            ~ ' else country_codes.trunk_prefix end'
-        ) }} as phone_e164,
+        {{ phone_digits('source.phone') }} as phone_digits,
+        coalesce(trim(source.phone) like '+%', false) as has_phone_plus_prefix,
+        coalesce(country_codes.calling_code, default_region.calling_code) as phone_calling_code,
+        case
+            when country_codes.calling_code is null then default_region.trunk_prefix
+            else country_codes.trunk_prefix
+        end as phone_trunk_prefix,
         {{ parse_timestamp_utc('source.created_at') }} as created_at,
         {{ parse_timestamp_utc('source.processed_at') }} as processed_at,
         {{ parse_timestamp_utc('source.updated_at') }} as updated_at,
@@ -151,7 +152,8 @@ final as (
         order_number,
         customer_id,
         email,
-        phone_e164,
+        {{ normalize_phone('phone_digits', 'has_phone_plus_prefix', 'phone_calling_code', 'phone_trunk_prefix') }}
+            as phone_e164,
         created_at,
         cast(created_at as date) as order_date,
         processed_at,
