@@ -33,36 +33,18 @@
 {%- set number = "'^\\s*[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?\\s*$'" -%}
 create schema if not exists {{ s }};
 
-create or replace function {{ s }}.safe_cast_timestamptz(value text) returns timestamptz
+{#- timestamptz, timestamp and date: the same ISO 8601 gate, then the cast -#}
+{% for type_name in ['timestamptz', 'timestamp', 'date'] %}
+create or replace function {{ s }}.safe_cast_{{ type_name }}(value text) returns {{ type_name }}
 language plpgsql stable strict parallel unsafe as $body$
 begin
     if value !~ {{ iso_date }} then return null; end if;
-    return value::timestamptz;
+    return value::{{ type_name }};
 exception when data_exception then
     return null;
 end
 $body$;
-
-create or replace function {{ s }}.safe_cast_timestamp(value text) returns timestamp
-language plpgsql stable strict parallel unsafe as $body$
-begin
-    if value !~ {{ iso_date }} then return null; end if;
-    return value::timestamp;
-exception when data_exception then
-    return null;
-end
-$body$;
-
-create or replace function {{ s }}.safe_cast_date(value text) returns date
-language plpgsql stable strict parallel unsafe as $body$
-begin
-    if value !~ {{ iso_date }} then return null; end if;
-    return value::date;
-exception when data_exception then
-    return null;
-end
-$body$;
-
+{% endfor %}
 create or replace function {{ s }}.safe_cast_numeric(value text) returns numeric
 language plpgsql immutable strict parallel unsafe as $body$
 begin
@@ -88,28 +70,19 @@ exception when data_exception then
 end
 $body$;
 
-create or replace function {{ s }}.safe_cast_bigint(value text) returns bigint
+{#- bigint and integer: integer text casts directly, decimal text is rounded half away from zero -#}
+{% for type_name in ['bigint', 'integer'] %}
+create or replace function {{ s }}.safe_cast_{{ type_name }}(value text) returns {{ type_name }}
 language plpgsql immutable strict parallel unsafe as $body$
 begin
-    if value ~ '^\s*[+-]?[0-9]+\s*$' then return value::bigint; end if;
+    if value ~ '^\s*[+-]?[0-9]+\s*$' then return value::{{ type_name }}; end if;
     if value !~ {{ number }} then return null; end if;
-    return round(value::numeric)::bigint;
+    return round(value::numeric)::{{ type_name }};
 exception when data_exception then
     return null;
 end
 $body$;
-
-create or replace function {{ s }}.safe_cast_integer(value text) returns integer
-language plpgsql immutable strict parallel unsafe as $body$
-begin
-    if value ~ '^\s*[+-]?[0-9]+\s*$' then return value::integer; end if;
-    if value !~ {{ number }} then return null; end if;
-    return round(value::numeric)::integer;
-exception when data_exception then
-    return null;
-end
-$body$;
-
+{% endfor %}
 create or replace function {{ s }}.safe_cast_double(value text) returns double precision
 language plpgsql immutable strict parallel unsafe as $body$
 begin
