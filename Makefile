@@ -56,10 +56,10 @@ pytest: setup data ## Python tests (generator, project checks)
 
 test: dbt-build lint pytest ## Every check: dbt build with tests, lint, pytest
 
-test-postgres: setup data ## Start a local PostgreSQL, load the raw data, dbt build the staging layer there
+test-postgres: setup data ## Start a local PostgreSQL, load the raw data, dbt build the whole project there
 	bash scripts/ci/postgres_up.sh
 	$(PY) scripts/load_raw_postgres.py --root $(RAW_DATA_ROOT)
-	DBT_TARGET=postgres $(DBT) build --target postgres --select +models/staging
+	DBT_TARGET=postgres $(DBT) build --target postgres
 
 lock: ## Recompile requirements.txt from requirements.in
 	$(UV) pip compile -q requirements.in -o requirements.txt --python-version 3.11

@@ -86,6 +86,20 @@ ORDERS = {
     "shipping_usd": 6.95,
 }
 
+# Shop customer records (shopify.customers): one per person with a shop customer id.
+CUSTOMERS = {
+    # account state of buyers who never logged in on the web (anyone with a GA4 login is enabled)
+    "state_shares": {"enabled": 0.72, "disabled": 0.18, "invited": 0.07, "declined": 0.03},
+    "verified_share": {"enabled": 0.95, "disabled": 0.50, "invited": 0.10, "declined": 0.05},
+    "accepts_marketing_subscribed": 0.90,  # share accepting when subscribed to email in the CRM
+    "accepts_marketing_other": 0.15,  # share accepting otherwise
+    "prospect_no_name_share": 0.35,  # web sign-ups that gave an email only
+    "prospect_no_address_share": 0.70,  # web sign-ups without a default address
+    "vip_min_orders": 25,  # registered orders for the merchant's 'vip' tag (~top 10 %)
+    "vip_tag_share": 0.60,  # of those, share the merchant tagged
+    "profile_edit_share": 0.25,  # customers who later edited their record (later updated_at)
+}
+
 # ---------------------------------------------------------------------------------------------
 # Planted messiness.  Rates are fractions of the unit named in the comment.  The test-suite reads
 # this dict and checks the measured rates; docs/generator.md tabulates it.
@@ -106,6 +120,9 @@ RATES: dict[str, float] = {
     "ticket_older_version": 0.25,
     "product_older_version": 0.05,
     "email_event_duplicate": 0.003,  # ESP webhook re-deliveries (identical rows)
+    "customer_older_version": 0.03,  # shop customers exported also in an older version
+    "customer_exact_duplicate": 0.005,  # shop customer rows exported twice, identical
+    "phone_on_customer": 0.30,  # shop customer records with a phone
     # commerce
     "guest_only_buyer": 0.15,  # buyers who never register: every order is a guest checkout
     "guest_order_registered": 0.05,  # orders of registered buyers placed as guest
@@ -145,6 +162,8 @@ BAD_ROW_REASONS: dict[str, tuple[str, ...]] = {
     "shopify.refunds": ("missing_key", "unparseable_timestamp", "negative_amount"),
     "shopify.refund_lines": ("missing_key", "negative_amount", "unknown_value"),
     "shopify.products": ("missing_key", "unparseable_timestamp"),
+    "shopify.customers": ("missing_key", "unparseable_timestamp", "future_timestamp",
+                          "invalid_date_range", "unknown_value"),
     "marketing.email_events": ("missing_key", "unknown_value", "unparseable_timestamp",
                                "future_timestamp"),
     "marketing.campaigns": ("invalid_date_range",),

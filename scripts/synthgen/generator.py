@@ -14,7 +14,17 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from . import config, crm, identity, marketing, messiness, population, shop, web
+from . import (
+    config,
+    crm,
+    identity,
+    marketing,
+    messiness,
+    population,
+    shop,
+    shop_customers,
+    web,
+)
 from . import textops as tx
 from .identity import N_PHONE_FORMATS
 from .schemas import SCHEMAS
@@ -23,7 +33,7 @@ from .timeutil import HOUR_WEIGHTS, MONTH_FACTOR, WEEKDAY_FACTOR, Window
 from .world import GLOBAL_CHUNK, World, rng_for
 from .writer import RawWriter, TruthWriter
 
-VERSION = "1.0.0"
+VERSION = "1.1.0"
 TS = pa.timestamp("us")
 PERSONS_SCHEMA = pa.schema([
     ("person_id", pa.int64()), ("profile", pa.string()), ("is_prospect", pa.bool_()),
@@ -121,15 +131,18 @@ def generate(args: Args, quiet: bool = False) -> dict:
                                                          rng(6))
         web_info, web_tables = web.make_web(world, people, orders, clicks, rng(7), signup,
                                             first_visit)
-        tables = {**crm_tables, **shop_tables, **mkt_tables, **web_tables}
+        cust_info, cust_tables = shop_customers.make_customers(
+            world, people, orders, crm_info, web_info, ident, signup, first_visit, rng(8))
+        tables = {**crm_tables, **shop_tables, **mkt_tables, **web_tables, **cust_tables}
         counts = {}
         for key in SCHEMAS:
             if key in tables:
                 emit(key, tables[key], rng(100 + list(SCHEMAS).index(key)))
                 counts[key] = tables[key].num_rows
         persons_w.write(_persons(world, people, orders, crm_info, web_info, signup, first_visit))
-        ident_w.write(_identifiers(world, people, ident, orders, crm_info, web_info, clicks))
-        dups.extend(_chunk_dups(people, orders, crm_info, web_info, clicks))
+        ident_w.write(_identifiers(world, people, ident, orders, crm_info, web_info, clicks,
+                                   cust_info))
+        dups.extend(_chunk_dups(people, orders, crm_info, web_info, clicks, cust_info))
         say(f"[chunk {c + 1}/{n_chunks}] persons {start + n:,}/{args.customers:,} | orders "
             f"{counts.get('shopify.orders', 0):,} | events {counts.get('ga4.events', 0):,} | "
             f"contacts {counts.get('crm.contacts', 0):,} | email events "
@@ -226,13 +239,14 @@ def _ident_rows(kind: str, values: pa.Array, person: np.ndarray, shared: np.ndar
     })
 
 
-def _identifiers(world, people, ident, orders, crm_info, web_info, clicks) -> pa.Table:
+def _identifiers(world, people, ident, orders, crm_info, web_info, clicks, cust_info) -> pa.Table:
     pid = people.person_id
     parts = []
     parts.append(_ident_rows("crm_contact_id", crm_info.contact_ids, pid[crm_info.contact_person]))
     non_guest_codes = orders.email_codes[~orders.guest]
     email_codes = np.unique(np.concatenate([crm_info.email_codes, non_guest_codes,
-                                            crm_info.ticket_email_codes, clicks["email_codes"]]))
+                                            crm_info.ticket_email_codes, clicks["email_codes"],
+                                            cust_info.email_codes]))
     person_of = email_codes // (2 * identity.N_EMAIL_VARIANTS)
     vals = ident.email_strings(email_codes)
     parts.append(_ident_rows("email", vals, pid[person_of], None,
@@ -241,12 +255,15 @@ def _identifiers(world, people, ident, orders, crm_info, web_info, clicks) -> pa
     gvals = ident.email_strings(g)
     parts.append(_ident_rows("guest_email", gvals, pid[g // (2 * identity.N_EMAIL_VARIANTS)], None,
                              pa.compute.utf8_lower(pa.compute.utf8_trim_whitespace(gvals))))
-    ph = np.unique(np.concatenate([crm_info.phone_codes, orders.phone_codes]))
+    ph = np.unique(np.concatenate([crm_info.phone_codes, orders.phone_codes,
+                                   cust_info.phone_codes]))
     pperson = ph // N_PHONE_FORMATS
     parts.append(_ident_rows("phone", ident.phone_strings(ph), pid[pperson], None,
                              ident.e164(pperson)))
-    cust_persons = np.unique(orders.owner[~orders.guest])
-    parts.append(_ident_rows("shop_customer_id", tx.int_str(people.customer_id[cust_persons]),
+    # registered buyers (on orders) and web sign-ups: every person with a shop customer record
+    cust_persons = np.unique(np.concatenate([orders.owner[~orders.guest], cust_info.person]))
+    parts.append(_ident_rows("shop_customer_id",
+                             tx.int_str(shop_customers.shop_customer_ids(people)[cust_persons]),
                              pid[cust_persons]))
     u = web_info.user_ids_emitted
     parts.append(_ident_rows("web_user_id", tx.take(web_info.old_info["user_vocab"], u), pid[u]))
@@ -268,7 +285,7 @@ def _dups(table: str, keys: pa.Array, kind: str, person: np.ndarray | None = Non
     })
 
 
-def _chunk_dups(people, orders, crm_info, web_info, clicks) -> list[pa.Table]:
+def _chunk_dups(people, orders, crm_info, web_info, clicks, cust_info) -> list[pa.Table]:
     out = [
         _dups("shopify.orders", pa.array(orders.old_version_ids).cast(pa.string()), "older_version"),
         _dups("shopify.orders", pa.array(orders.dup_ids).cast(pa.string()), "exact_duplicate"),
@@ -278,6 +295,10 @@ def _chunk_dups(people, orders, crm_info, web_info, clicks) -> list[pa.Table]:
         _dups("crm.support_tickets", crm_info.ticket_old_ids, "older_version"),
         _dups("ga4.events", web_info.old_info["dup_event_ids"], "exact_duplicate"),
         _dups("marketing.email_events", clicks["dup_ids"], "exact_duplicate"),
+        _dups("shopify.customers", pa.array(cust_info.old_version_ids).cast(pa.string()),
+              "older_version"),
+        _dups("shopify.customers", pa.array(cust_info.dup_ids).cast(pa.string()),
+              "exact_duplicate"),
     ]
     sec = crm_info.contact_slot == 1
     sp = crm_info.contact_person[sec]

@@ -28,6 +28,7 @@ TS_COLS = {
     "shopify.refunds": ("created_at",), "shopify.products": ("published_at", "created_at",
                                                             "updated_at"),
     "marketing.email_events": ("occurred_at",), "marketing.experiment_assignments": ("assigned_at",),
+    "shopify.customers": ("created_at", "updated_at"),
 }
 UNKNOWN_VALUE = {
     "crm.survey_responses": ("question_key", "favourite_colour"),
@@ -37,6 +38,7 @@ UNKNOWN_VALUE = {
     "shopify.refund_lines": ("restock_type", "teleported"),
     "marketing.email_events": ("event_type", "deferred_maybe"),
     "marketing.experiment_assignments": ("variant", "???"),
+    "shopify.customers": ("state", "suspended"),
 }
 MONEY_ORDER = ("subtotal_price", "total_discounts", "total_shipping", "total_tax", "total_price")
 
@@ -141,6 +143,8 @@ def _new_keys(key: str, m: int, world: World, rows: list[dict]) -> list[tuple]:
         return out
     if key == "marketing.experiment_assignments":
         return [(f"asg_{s}",) for s in c.take("assignment", m)]
+    if key == "shopify.customers":  # outside the range of real customer ids (7.1e12 + 1e10)
+        return [(int(7_200_000_000_000 + s * 7 + 1),) for s in c.take("bad_customer", m)]
     raise KeyError(key)
 
 

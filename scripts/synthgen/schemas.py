@@ -1,4 +1,4 @@
-"""Arrow schemas of the 16 raw tables: the contract of models/staging/*/_*__sources.yml.
+"""Arrow schemas of the 18 raw tables: the contract of models/staging/*/_*__sources.yml.
 
 tests/python/test_generate_data.py parses the yml files and checks these (and the written files)
 against them, so the two cannot drift apart.
@@ -88,6 +88,13 @@ SCHEMAS: dict[str, pa.Schema] = {
     "marketing.experiment_assignments": _schema(
         ("assignment_id", S), ("experiment_id", S), ("variant", S), ("user_pseudo_id", S),
         ("user_id", S), ("assigned_at", S), ("_loaded_at", TS)),
+    # Appended last on purpose: a table's position here is its random-stream id in the generator
+    # (generator.emit), so a new table must not shift the tables before it.
+    "shopify.customers": _schema(
+        ("customer_id", I64), ("email", S), ("phone", S), ("first_name", S), ("last_name", S),
+        ("state", S), ("verified_email", B), ("accepts_marketing", B),
+        ("accepts_marketing_updated_at", S), ("tags", S), ("currency", S),
+        ("default_address_country", S), ("created_at", S), ("updated_at", S), ("_loaded_at", TS)),
 }
 
 # Natural key columns per table (used for planted bad rows / duplicates in the truth).
@@ -109,4 +116,5 @@ NATURAL_KEYS: dict[str, tuple[str, ...]] = {
     "marketing.campaigns": ("campaign_id",),
     "marketing.ad_spend": ("spend_date", "campaign_id", "platform"),
     "marketing.experiment_assignments": ("assignment_id",),
+    "shopify.customers": ("customer_id",),
 }

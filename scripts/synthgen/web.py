@@ -36,6 +36,7 @@ class Web:
     signup_time: np.ndarray
     user_ids_emitted: np.ndarray  # person locals whose user_id appears
     old_info: dict
+    first_user_event: np.ndarray | None = None  # per person: first event with user_id (UTC s) or -1
 
 
 def prospect_plan(world: World, people: People, rng: np.random.Generator
@@ -460,13 +461,18 @@ def make_web(world: World, people: People, orders: Orders, clicks: dict, rng: np
     shared = cookie_person[used[1]] != used[0]
     shared_cookie = np.zeros(n_cookies, dtype=bool)
     shared_cookie[used[1][shared]] = True
+    # the shop account exists by the first event that carries its user_id (shop customers need it)
+    first_user_event = np.full(n, np.iinfo(np.int64).max)
+    np.minimum.at(first_user_event, person_e[logged], ts[logged])
+    first_user_event[first_user_event == np.iinfo(np.int64).max] = -1
     info = Web(cookie_person=cookie_person,
                cookie_used_by=np.stack([used[0], used[1], shared_cookie[used[1]]]),
                signup_person=np.nonzero(signup)[0], signup_time=account_at[signup],
                user_ids_emitted=np.unique(person_e[logged]),
                old_info={"cookie_vocab": cookie_vocab, "user_vocab": user_vocab,
                          "dup_event_ids": tx.take(event_id, dup),
-                         "late": int(late.sum()), "n_events": N, "event_id": event_id})
+                         "late": int(late.sum()), "n_events": N, "event_id": event_id},
+               first_user_event=first_user_event)
     return info, {"ga4.events": events, "ga4.event_items": items,
                   "marketing.experiment_assignments": exp_rows}
 

@@ -41,7 +41,7 @@ def warehouse(tmp_path_factory) -> duckdb.DuckDBPyConnection:
     env = dict(os.environ, DO_NOT_TRACK="1", DBT_PROFILES_DIR=str(ROOT / "profiles"),
                RAW_DATA_ROOT=str(work / "raw"), DUCKDB_PATH=str(work / "warehouse.duckdb"))
     built = subprocess.run(
-        [str(DBT), "build", "--select", "+models/staging",
+        [str(DBT), "build", "--select", "+models/staging", "--indirect-selection", "cautious",
          "--target-path", str(work / "target"), "--log-path", str(work / "logs")],
         cwd=ROOT, env=env, check=False, capture_output=True, text=True, timeout=900,
     )

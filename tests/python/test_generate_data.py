@@ -214,14 +214,16 @@ def test_identifiers_in_truth_appear_in_raw(data):
     ids = truth(data, "identifiers")
     raw_emails = set()
     for key, col in (("crm.contacts", "email"), ("shopify.orders", "email"),
-                     ("crm.support_tickets", "email"), ("marketing.email_events", "email")):
+                     ("crm.support_tickets", "email"), ("marketing.email_events", "email"),
+                     ("shopify.customers", "email")):
         raw_emails |= set(read(data, key).column(col).to_pylist())
     cookies = set(read(data, "ga4.events").column("user_pseudo_id").to_pylist())
     phones = (set(read(data, "crm.contacts").column("phone").to_pylist())
-              | set(read(data, "shopify.orders").column("phone").to_pylist()))
+              | set(read(data, "shopify.orders").column("phone").to_pylist())
+              | set(read(data, "shopify.customers").column("phone").to_pylist()))
     contact_ids = set(read(data, "crm.contacts").column("contact_id").to_pylist())
     user_ids = set(read(data, "ga4.events").column("user_id").to_pylist())
-    cust = {str(x) for x in read(data, "shopify.orders").column("customer_id").to_pylist()}
+    cust = {str(x) for x in read(data, "shopify.customers").column("customer_id").to_pylist()}
     by_type: dict[str, set] = {}
     for t, v in zip(ids.column("identifier_type").to_pylist(),
                     ids.column("identifier_value").to_pylist(), strict=True):
@@ -246,8 +248,9 @@ def test_identifiers_in_truth_appear_in_raw(data):
 
 def test_countries_are_known_aliases(data):
     aliases = load_seeds().aliases
-    for key in ("crm.contacts", "crm.accounts"):
-        vals = {v for v in read(data, key).column("country").to_pylist() if v is not None}
+    for key, col in (("crm.contacts", "country"), ("crm.accounts", "country"),
+                     ("shopify.customers", "default_address_country")):
+        vals = {v for v in read(data, key).column(col).to_pylist() if v is not None}
         assert {v.lower() for v in vals} <= set(aliases), key
     geo = {v for v in read(data, "ga4.events").column("geo_country").to_pylist()
            if v not in (None, "(not set)")}
@@ -285,6 +288,72 @@ def test_planted_bad_rows_are_present_with_known_codes(data):
     for x in ids:
         counts[x] = counts.get(x, 0) + 1
     assert {str(k) for k, v in counts.items() if v > 1} == dup_orders
+
+
+def test_every_shop_customer_id_has_one_customer_record(data):
+    """Registered buyers, test accounts and web sign-ups have a record; guest-only buyers none."""
+    con = duckdb.connect()
+    con.register("c", read(data, "shopify.customers"))
+    con.register("p", truth(data, "persons"))
+    con.register("bad", pa.table({"k": pa.array(sorted(bad_keys(data, "shopify.customers")),
+                                                pa.string())}))
+    con.register("dups", truth(data, "planted_duplicates"))
+    con.sql("""create view good as select * from c
+               where customer_id is not null and cast(customer_id as varchar) not in (select k from bad)""")
+    missing, extra = con.sql("""
+        select
+            (select count(*) from p where shop_customer_id is not null
+               and shop_customer_id not in (select customer_id from good)),
+            (select count(*) from good where customer_id not in (
+               select shop_customer_id from p where shop_customer_id is not null))""").fetchone()
+    assert (missing, extra) == (0, 0)
+    guest_only = con.sql("""select count(*) from p where is_guest_only
+                            and shop_customer_id is not null""").fetchone()[0]
+    assert guest_only == 0
+    # every extra row of a customer_id is a planted re-export, and every planted one is there
+    repeated = {r[0] for r in con.sql("""select cast(customer_id as varchar) from good
+                                         group by all having count(*) > 1""").fetchall()}
+    planted = {r[0] for r in con.sql("""select natural_key from dups
+                                        where "table" = 'shopify.customers'""").fetchall()}
+    assert repeated == planted and planted
+    kinds = {r[0] for r in con.sql("""select distinct is_prospect from p
+                                      where shop_customer_id is not null""").fetchall()}
+    assert kinds == {True, False}  # buyers and web sign-ups both have records
+
+
+def test_customers_register_before_their_first_order_and_login(data):
+    con = duckdb.connect()
+    con.register("c", read(data, "shopify.customers"))
+    con.register("o", read(data, "shopify.orders"))
+    con.register("e", read(data, "ga4.events"))
+    con.register("b", truth(data, "planted_bad_rows"))
+    late = con.sql("""
+        with good as (
+            select customer_id, min(try_cast(created_at as timestamptz)) as created_at from c
+            where customer_id is not null and cast(customer_id as varchar) not in (
+                select natural_key from b where "table" = 'shopify.customers' and natural_key is not null)
+            group by all
+        ),
+        first_order as (
+            select customer_id, min(try_cast(created_at as timestamptz)) as at from o
+            where customer_id is not null and cast(order_id as varchar) not in (
+                select natural_key from b where "table" = 'shopify.orders' and natural_key is not null)
+            group by all
+        ),
+        first_login as (
+            select cast(user_id as bigint) as customer_id, min(make_timestamptz(event_timestamp)) as at
+            from e
+            where user_id is not null and event_id not in (
+                select natural_key from b where "table" = 'ga4.events' and natural_key is not null)
+            group by all
+        )
+        select
+            (select count(*) from good join first_order using (customer_id)
+             where good.created_at > first_order.at),
+            (select count(*) from good join first_login using (customer_id)
+             where good.created_at > first_login.at),
+            (select count(*) from good join first_order using (customer_id))""").fetchone()
+    assert late[:2] == (0, 0) and late[2] > 0
 
 
 # ------------------------------------------------------------------------------------ planted rates
@@ -334,6 +403,20 @@ def test_planted_rates_match_the_documented_constants(data):
     exact = sum(d["table"] == "crm.contacts" and d["duplicate_kind"] == "exact_duplicate"
                 for d in dups)
     assert _close(exact / n_contacts, R["contact_exact_duplicate"], rel=0.5, abs_=0.004)
+
+    cu = read(data, "shopify.customers")
+    n_cu = len({x for x in cu.column("customer_id").to_pylist() if x is not None})
+    for kind, rate in (("older_version", R["customer_older_version"]),
+                       ("exact_duplicate", R["customer_exact_duplicate"])):
+        got = sum(d["table"] == "shopify.customers" and d["duplicate_kind"] == kind for d in dups)
+        assert _close(got / n_cu, rate, rel=0.5, abs_=0.004), kind
+    n_bad_cu = sum(r["table"] == "shopify.customers" for r in b)
+    assert _close(n_bad_cu / cu.num_rows, R["bad_row"], rel=0.35, abs_=0.001)
+    phones = pc.mean(pc.is_valid(cu.column("phone")).cast(pa.float64())).as_py()
+    assert _close(phones, R["phone_on_customer"], rel=0.2)
+    cu_emails = [e for e in cu.column("email").to_pylist() if e is not None]
+    cu_variant = sum(e != e.strip().lower() for e in cu_emails) / len(cu_emails)
+    assert _close(cu_variant, R["email_case_whitespace_variant"], rel=0.35)
 
     persons = truth(data, "persons").to_pylist()
     buyers = [p for p in persons if p["n_orders"] > 0]

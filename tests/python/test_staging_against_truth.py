@@ -138,3 +138,62 @@ def test_older_versions_lose_to_the_latest(con: duckdb.DuckDBPyConnection) -> No
     assert rows, "the demo data should plant older contact versions"
     wrong = [row for row in rows if row[1] is None or row[1] != row[2]]
     assert not wrong, f"{len(wrong)} contacts did not keep their latest version, e.g. {wrong[:5]}"
+
+
+def test_every_shop_customer_has_exactly_one_staged_customer(con: duckdb.DuckDBPyConnection) -> None:
+    """Each person with a shop customer id (buyers, test accounts, web sign-ups) has one row in
+    stg_shopify__customers, whose email is one of that person's addresses; no row lacks a person."""
+    rows = con.execute(
+        f"""
+        with persons as (
+            select person_id, shop_customer_id
+            from read_parquet('{TRUTH / "persons.parquet"}')
+            where shop_customer_id is not null
+        ),
+        staged as (
+            select customer_id, count(*) as n_rows, any_value(email) as email
+            from staging.stg_shopify__customers
+            group by all
+        ),
+        emails as (
+            select distinct normalized_value as email, person_id
+            from read_parquet('{TRUTH / "identifiers.parquet"}')
+            where identifier_type = 'email'
+        )
+        select
+            coalesce(persons.shop_customer_id, staged.customer_id) as customer_id,
+            persons.person_id,
+            coalesce(staged.n_rows, 0) as n_rows,
+            staged.email,
+            emails.person_id as email_person_id
+        from persons
+        full outer join staged on persons.shop_customer_id = staged.customer_id
+        left join emails on staged.email = emails.email
+        where persons.person_id is null
+            or coalesce(staged.n_rows, 0) <> 1
+            or emails.person_id is distinct from persons.person_id
+        order by 1
+        """
+    ).fetchall()
+    n_persons = con.execute(
+        f"select count(*) from read_parquet('{TRUTH / 'persons.parquet'}') where shop_customer_id is not null"
+    ).fetchone()[0]
+    assert n_persons > 0
+    assert not rows, f"{len(rows)} shop customers without exactly one staged row of their own, e.g. {rows[:5]}"
+
+
+def test_customers_register_before_their_first_order(con: duckdb.DuckDBPyConnection) -> None:
+    late = con.execute(
+        """
+        select count(*)
+        from staging.stg_shopify__customers as customers
+        inner join (
+            select customer_id, min(created_at) as first_order_at
+            from staging.stg_shopify__orders
+            where customer_id is not null
+            group by all
+        ) as orders on customers.customer_id = orders.customer_id
+        where customers.created_at > orders.first_order_at
+        """
+    ).fetchone()[0]
+    assert late == 0, f"{late} customers registered after their first order"

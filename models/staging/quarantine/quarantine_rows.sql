@@ -22,6 +22,7 @@
     ('shopify', 'refunds', 'base_shopify__refunds'),
     ('shopify', 'refund_lines', 'base_shopify__refund_lines'),
     ('shopify', 'products', 'base_shopify__products'),
+    ('shopify', 'customers', 'base_shopify__customers'),
 ] -%}
 
 with

@@ -1,0 +1,84 @@
+{#- connected_components(edges, nodes, max_rounds): SQL selecting (node_id, component_id), where
+    component_id is the smallest node_id of the node's connected component.
+
+    edges: relation with integer columns a < b (distinct, no self-loops); nodes: relation with
+    node_id (every node, including those without edges). Portable min-neighbour graph contraction
+    (docs/research/identity_components.md): each round gives every node its smallest neighbour as
+    parent, jumps parents once (parent of parent), rewrites the edge list through the parents and
+    drops self-loops, so the edge list shrinks about tenfold per round. The rounds are unrolled into
+    one statement; a round whose edge list is already empty costs nothing. Whether max_rounds were
+    enough is checked by the data test identity_components_converged (error severity). -#}
+{% macro connected_components(edges, nodes, max_rounds) -%}
+with
+edges_0 as (
+    select
+        a,
+        b
+    from {{ edges }} as input_edges
+),
+
+labels_0 as (
+    select
+        node_id,
+        node_id as label
+    from {{ nodes }} as input_nodes
+),
+{%- for i in range(1, max_rounds + 1) %}
+{%- set prev = i - 1 %}
+
+-- round {{ i }}: b's parent is its smallest neighbour (a < b, so only b can have one)
+hooks_{{ i }} as (
+    select
+        b as node_id,
+        min(a) as parent
+    from edges_{{ prev }}
+    group by b
+),
+
+parents_{{ i }} as (
+    select
+        hooks.node_id,
+        coalesce(grandparents.parent, hooks.parent) as parent
+    from hooks_{{ i }} as hooks
+    left join hooks_{{ i }} as grandparents
+        on hooks.parent = grandparents.node_id
+),
+
+mapped_{{ i }} as (
+    select
+        coalesce(parent_a.parent, edges.a) as end_a,
+        coalesce(parent_b.parent, edges.b) as end_b
+    from edges_{{ prev }} as edges
+    left join parents_{{ i }} as parent_a
+        on edges.a = parent_a.node_id
+    left join parents_{{ i }} as parent_b
+        on edges.b = parent_b.node_id
+),
+
+edges_{{ i }} as (
+    select distinct
+        least(end_a, end_b) as a,
+        greatest(end_a, end_b) as b
+    from mapped_{{ i }}
+    where end_a <> end_b
+),
+
+labels_{{ i }} as (
+    select
+        labels.node_id,
+        coalesce(parents.parent, labels.label) as label
+    from labels_{{ prev }} as labels
+    left join parents_{{ i }} as parents
+        on labels.label = parents.node_id
+),
+{%- endfor %}
+
+components as (
+    select
+        node_id,
+        label as component_id
+    from labels_{{ max_rounds }}
+)
+
+select * from components
+{%- endmacro %}

@@ -1,0 +1,134 @@
+-- One row per Shopify order, resolved to its person (customer_key), with new-vs-repeat sequence.
+with
+
+orders as (
+    select
+        order_id,
+        order_number,
+        customer_id,
+        email,
+        phone_e164,
+        created_at,
+        order_date,
+        is_cancelled,
+        is_test,
+        is_guest_checkout,
+        is_counted_order,
+        financial_status,
+        sales_channel,
+        currency_code,
+        shipping_country_code,
+        has_discount_code,
+        n_lines,
+        n_items,
+        n_refunds,
+        n_items_refunded,
+        gross_amount_local,
+        discount_amount_local,
+        item_refund_amount_local,
+        shipping_refund_amount_local,
+        refund_amount_local,
+        net_amount_local,
+        gross_amount,
+        line_discount_amount,
+        order_discount_amount,
+        discount_amount,
+        item_refund_amount,
+        shipping_refund_amount,
+        refund_amount,
+        net_amount,
+        shipping_amount,
+        tax_amount,
+        total_amount
+    from {{ ref('int_orders_enriched') }}
+),
+
+identifiers as (
+    select
+        identifier_type,
+        identifier_value,
+        customer_key
+    from {{ ref('int_identity_identifiers') }}
+    where identifier_type in ('shop_customer_id', 'email', 'phone')
+),
+
+-- shop customer id first, then email, then phone (the most specific identifier wins)
+resolved as (
+    select
+        orders.*,
+        coalesce(by_customer_id.customer_key, by_email.customer_key, by_phone.customer_key) as customer_key
+    from orders
+    left join identifiers as by_customer_id
+        on
+            by_customer_id.identifier_type = 'shop_customer_id'
+            and cast(orders.customer_id as {{ dbt.type_string() }}) = by_customer_id.identifier_value
+    left join identifiers as by_email
+        on
+            by_email.identifier_type = 'email'
+            and orders.email = by_email.identifier_value
+    left join identifiers as by_phone
+        on
+            by_phone.identifier_type = 'phone'
+            and orders.phone_e164 = by_phone.identifier_value
+),
+
+-- only counted orders (not cancelled, not test) of a known person get a place in the sequence;
+-- ties on created_at are broken by order_id
+sequenced as (
+    select
+        *,
+        case
+            when is_counted_order and customer_key is not null
+                then row_number() over (
+                        partition by customer_key, is_counted_order
+                        order by created_at asc, order_id asc
+                    )
+        end as customer_order_number
+    from resolved
+),
+
+final as (
+    select
+        cast(order_id as {{ dbt.type_bigint() }}) as order_id,
+        cast(order_number as {{ dbt.type_string() }}) as order_number,
+        cast(customer_key as {{ dbt.type_string() }}) as customer_key,
+        cast(customer_id as {{ dbt.type_bigint() }}) as customer_id,
+        cast(created_at as {{ dbt.type_timestamp() }}) as created_at,
+        cast(order_date as date) as order_date,
+        cast(currency_code as {{ dbt.type_string() }}) as currency_code,
+        cast(sales_channel as {{ dbt.type_string() }}) as sales_channel,
+        cast(shipping_country_code as {{ dbt.type_string() }}) as shipping_country_code,
+        cast(financial_status as {{ dbt.type_string() }}) as financial_status,
+        cast(is_cancelled as {{ dbt.type_boolean() }}) as is_cancelled,
+        cast(is_test as {{ dbt.type_boolean() }}) as is_test,
+        cast(is_guest_checkout as {{ dbt.type_boolean() }}) as is_guest_checkout,
+        cast(has_discount_code as {{ dbt.type_boolean() }}) as has_discount_code,
+        cast(is_counted_order as {{ dbt.type_boolean() }}) as is_counted_order,
+        cast(customer_order_number as {{ dbt.type_int() }}) as customer_order_number,
+        cast(coalesce(customer_order_number = 1, false) as {{ dbt.type_boolean() }}) as is_first_order,
+        cast(coalesce(customer_order_number > 1, false) as {{ dbt.type_boolean() }}) as is_repeat_order,
+        cast(n_lines as {{ dbt.type_int() }}) as n_lines,
+        cast(n_items as {{ dbt.type_int() }}) as n_items,
+        cast(n_refunds as {{ dbt.type_int() }}) as n_refunds,
+        cast(n_items_refunded as {{ dbt.type_int() }}) as n_items_refunded,
+        cast(gross_amount as decimal(28, 6)) as gross_amount,
+        cast(line_discount_amount as decimal(28, 6)) as line_discount_amount,
+        cast(order_discount_amount as decimal(28, 6)) as order_discount_amount,
+        cast(discount_amount as decimal(28, 6)) as discount_amount,
+        cast(item_refund_amount as decimal(28, 6)) as item_refund_amount,
+        cast(shipping_refund_amount as decimal(28, 6)) as shipping_refund_amount,
+        cast(refund_amount as decimal(28, 6)) as refund_amount,
+        cast(net_amount as decimal(28, 6)) as net_amount,
+        cast(shipping_amount as decimal(28, 6)) as shipping_amount,
+        cast(tax_amount as decimal(28, 6)) as tax_amount,
+        cast(total_amount as decimal(28, 6)) as total_amount,
+        cast(gross_amount_local as decimal(28, 6)) as gross_amount_local,
+        cast(discount_amount_local as decimal(28, 6)) as discount_amount_local,
+        cast(item_refund_amount_local as decimal(28, 6)) as item_refund_amount_local,
+        cast(shipping_refund_amount_local as decimal(28, 6)) as shipping_refund_amount_local,
+        cast(refund_amount_local as decimal(28, 6)) as refund_amount_local,
+        cast(net_amount_local as decimal(28, 6)) as net_amount_local
+    from sequenced
+)
+
+select * from final
