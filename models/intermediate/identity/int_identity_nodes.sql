@@ -1,9 +1,14 @@
 -- One row per identifier (node of the identity graph), with the rules that block it from linking.
 -- depends_on: {{ ref('identity_blocklist') }}
+{#- Accounts a device is used with: GA4 user_ids, and the shop customer ids its purchases name when they
+    are the same id system (var identity_web_user_id_is_shop_customer_id). #}
+{%- set same_id_system = var('identity_web_user_id_is_shop_customer_id') %}
+{%- set account_types = "'web_user_id', 'shop_customer_id'" if same_id_system else "'web_user_id'" %}
 with
 
 links as (
     select
+        evidence_source,
         left_type,
         left_value,
         right_type,
@@ -50,7 +55,8 @@ neighbours as (
         left_type as identifier_type,
         left_value as identifier_value,
         right_type as neighbour_type,
-        right_value as neighbour_value
+        right_value as neighbour_value,
+        evidence_source
     from links
     where right_type is not null
     union all
@@ -58,21 +64,85 @@ neighbours as (
         right_type as identifier_type,
         right_value as identifier_value,
         left_type as neighbour_type,
-        left_value as neighbour_value
+        left_value as neighbour_value,
+        evidence_source
     from links
     where right_type is not null
 ),
 
-neighbour_counts as (
+contact_counts as (
     select
         identifier_type,
         identifier_value,
-        count(distinct case when neighbour_type = 'web_user_id' then neighbour_value end) as n_linked_user_ids,
-        count(distinct case when neighbour_type = 'crm_contact_id' then neighbour_value end)
-            as n_linked_crm_contacts
+        count(distinct neighbour_value) as n_linked_crm_contacts
     from neighbours
-    where neighbour_type in ('web_user_id', 'crm_contact_id')
+    where neighbour_type = 'crm_contact_id'
     group by identifier_type, identifier_value
+),
+
+-- Shared devices. A cookie's users are the accounts it is seen with, plus the guest-checkout emails
+-- of its purchases unless that email belongs to one of those accounts (a registered buyer's guest
+-- order on their own device is not a second person).
+device_accounts as (
+    select distinct
+        identifier_value as cookie,
+        neighbour_value as account_value
+    from neighbours
+    where identifier_type = 'cookie' and neighbour_type in ({{ account_types }})
+),
+
+device_guest_emails as (
+    select distinct
+        identifier_value as cookie,
+        neighbour_value as email
+    from neighbours
+    where identifier_type = 'cookie' and neighbour_type = 'email' and evidence_source = 'ga4_purchase'
+),
+
+account_emails as (
+    select distinct
+        identifier_value as account_value,
+        neighbour_value as email
+    from neighbours
+    where identifier_type = 'shop_customer_id' and neighbour_type = 'email'
+),
+
+explained_guest_emails as (
+    select distinct
+        device_guest_emails.cookie,
+        device_guest_emails.email
+    from device_guest_emails
+    inner join account_emails
+        on device_guest_emails.email = account_emails.email
+    inner join device_accounts
+        on
+            device_guest_emails.cookie = device_accounts.cookie
+            and account_emails.account_value = device_accounts.account_value
+),
+
+device_users as (
+    select
+        cookie,
+        account_value as user_value
+    from device_accounts
+    union
+    select
+        device_guest_emails.cookie,
+        device_guest_emails.email as user_value
+    from device_guest_emails
+    left join explained_guest_emails
+        on
+            device_guest_emails.cookie = explained_guest_emails.cookie
+            and device_guest_emails.email = explained_guest_emails.email
+    where explained_guest_emails.cookie is null
+),
+
+device_user_counts as (
+    select
+        cookie,
+        count(*) as n_linked_users
+    from device_users
+    group by cookie
 ),
 
 nodes as (
@@ -83,24 +153,28 @@ nodes as (
         identifiers.first_seen_at,
         identifier_types.anchor_priority,
         identifier_types.is_person_identifier,
-        coalesce(neighbour_counts.n_linked_user_ids, 0) as n_linked_user_ids,
-        coalesce(neighbour_counts.n_linked_crm_contacts, 0) as n_linked_crm_contacts,
+        coalesce(device_user_counts.n_linked_users, 0) as n_linked_users,
+        coalesce(contact_counts.n_linked_crm_contacts, 0) as n_linked_crm_contacts,
         coalesce(
             {{ blocklist_reason('identifiers.identifier_type', 'identifiers.identifier_value') }},
             case
                 when
                     identifiers.identifier_type = 'cookie'
-                    and neighbour_counts.n_linked_user_ids > {{ var('identity_max_user_ids_per_cookie') }}
+                    and device_user_counts.n_linked_users > {{ var('identity_max_users_per_cookie') }}
                     then 'shared_device'
             end
         ) as block_reason
     from identifiers
     inner join identifier_types
         on identifiers.identifier_type = identifier_types.identifier_type
-    left join neighbour_counts
+    left join contact_counts
         on
-            identifiers.identifier_type = neighbour_counts.identifier_type
-            and identifiers.identifier_value = neighbour_counts.identifier_value
+            identifiers.identifier_type = contact_counts.identifier_type
+            and identifiers.identifier_value = contact_counts.identifier_value
+    left join device_user_counts
+        on
+            identifiers.identifier_type = 'cookie'
+            and identifiers.identifier_value = device_user_counts.cookie
 ),
 
 final as (
@@ -114,7 +188,7 @@ final as (
         first_seen_at,
         anchor_priority,
         is_person_identifier,
-        n_linked_user_ids,
+        n_linked_users,
         n_linked_crm_contacts,
         block_reason is not null as is_blocked,
         block_reason

@@ -10,7 +10,7 @@ nodes as (
         node_key,
         is_blocked,
         block_reason,
-        n_linked_user_ids,
+        n_linked_users,
         n_linked_crm_contacts
     from {{ ref('int_identity_nodes') }}
 ),
@@ -31,7 +31,7 @@ blocked as (
         node_key,
         block_reason as detail,
         case
-            when block_reason = 'shared_device' then n_linked_user_ids
+            when block_reason = 'shared_device' then n_linked_users
             else n_linked_crm_contacts
         end as n_linked
     from nodes
