@@ -1,0 +1,559 @@
+-- One row per customer (every customer_key of dim_customers, prospects included) with behavioural
+-- features as of the as-of date. Each source is aggregated to the customer grain once (all windows
+-- by conditional aggregation in one group by) and left-joined to the customer list. "In the last N
+-- days" means days_ago = as_of_date - event date in [0, N - 1] (docs block customer_feature_windows).
+{%- set order_windows = var('customer_features_order_windows_days') %}
+{%- set aov_window = var('customer_features_aov_window_days') %}
+{%- set web_windows = var('customer_features_web_windows_days') %}
+{%- set engagement_window = var('customer_features_web_engagement_window_days') %}
+{%- set cart_window = var('customer_features_cart_window_days') %}
+{%- set email_window = var('customer_features_email_window_days') %}
+{%- set support_window = var('customer_features_support_window_days') %}
+{%- set technology_active_days = var('customer_features_technology_active_days') %}
+{%- set technology_categories = var('customer_features_technology_categories') %}
+{%- set count_type = dbt.type_bigint() %}
+{%- set rate_type = type_double() %}
+{%- set money_type = 'decimal(28, 6)' %}
+
+with
+
+as_of as (
+    select as_of_date
+    from {{ ref('int_as_of_date') }}
+),
+
+customers as (
+    select
+        customer_key,
+        account_id
+    from {{ ref('dim_customers') }}
+),
+
+orders as (
+    select
+        customer_key,
+        order_id,
+        created_at,
+        order_date,
+        has_discount_code,
+        gross_amount,
+        discount_amount,
+        item_refund_amount,
+        net_amount
+    from {{ ref('fct_orders') }}
+    where is_counted_order and customer_key is not null
+),
+
+order_lines as (
+    select
+        customer_key,
+        order_date,
+        product_category,
+        is_on_sale,
+        is_new_arrival,
+        quantity,
+        net_amount
+    from {{ ref('fct_order_lines') }}
+    where is_counted_order and customer_key is not null
+),
+
+sessions as (
+    select
+        customer_key,
+        user_pseudo_id,
+        started_at,
+        session_date,
+        device_category,
+        device_browser,
+        n_page_views,
+        n_content_page_views,
+        n_add_to_cart,
+        add_to_cart_amount,
+        is_converted
+    from {{ ref('fct_sessions') }}
+    where not is_bot and customer_key is not null
+),
+
+identifiers as (
+    select
+        identifier_type,
+        identifier_value,
+        customer_key
+    from {{ ref('int_identity_identifiers') }}
+    where identifier_type in ('email', 'crm_contact_id') and customer_key is not null
+),
+
+email_events as (
+    select
+        email_event_id,
+        campaign_id,
+        email,
+        event_type,
+        cast(occurred_at as date) as occurred_date
+    from {{ ref('stg_marketing__email_events') }}
+),
+
+support_tickets as (
+    select
+        ticket_id,
+        contact_id,
+        email,
+        sentiment_score,
+        status,
+        cast(created_at as date) as created_date
+    from {{ ref('stg_crm__support_tickets') }}
+),
+
+account_technologies as (
+    select
+        account_id,
+        technology,
+        technology_category,
+        cast(first_detected_at as date) as first_detected_date,
+        cast(last_detected_at as date) as last_detected_date
+    from {{ ref('stg_crm__account_technologies') }}
+),
+
+-- orders: one pass, every window by conditional aggregation
+orders_dated as (
+    {%- set days_ago = dbt.datediff('orders.order_date', 'as_of.as_of_date', 'day') %}
+    select
+        orders.*,
+        {{ days_ago }} as days_ago
+    from orders
+    cross join as_of
+    where orders.order_date <= as_of.as_of_date
+),
+
+order_features as (
+    select
+        customer_key,
+        {%- for days in order_windows %}
+            count(case when days_ago < {{ days }} then order_id end) as n_orders_{{ days }}d,
+            sum(case when days_ago < {{ days }} then net_amount else 0 end) as net_revenue_amount_{{ days }}d,
+        {%- endfor %}
+        count(case when days_ago < {{ aov_window }} then order_id end) as n_orders_aov_window,
+        sum(case when days_ago < {{ aov_window }} then net_amount else 0 end) as net_revenue_amount_aov_window,
+        count(order_id) as n_orders,
+        sum(net_amount) as net_revenue_amount,
+        sum(gross_amount) as gross_amount,
+        sum(discount_amount) as discount_amount,
+        sum(item_refund_amount) as item_refund_amount,
+        count(case when has_discount_code then order_id end) as n_orders_with_discount_code,
+        max(days_ago) as days_since_first_order,
+        min(days_ago) as days_since_last_order,
+        max(created_at) as last_order_at
+    from orders_dated
+    group by customer_key
+),
+
+-- lines: one pass to the customer and category grain; the customer roll-up reads that small table
+line_categories as (
+    select
+        order_lines.customer_key,
+        order_lines.product_category,
+        sum(order_lines.net_amount) as net_amount,
+        sum(order_lines.quantity) as quantity,
+        sum(case when order_lines.is_on_sale then order_lines.quantity else 0 end) as on_sale_quantity,
+        sum(case when order_lines.is_new_arrival then order_lines.quantity else 0 end) as new_arrival_quantity
+    from order_lines
+    cross join as_of
+    where order_lines.order_date <= as_of.as_of_date
+    group by order_lines.customer_key, order_lines.product_category
+),
+
+-- top category: highest net line revenue, ties by category name ascending; null category or
+-- revenue ranks last (engines disagree on where desc puts nulls)
+line_category_ranks as (
+    select
+        *,
+        row_number() over (
+            partition by customer_key
+            order by
+                case when product_category is null then 1 else 0 end,
+                case when net_amount is null then 1 else 0 end,
+                net_amount desc,
+                product_category asc
+        ) as category_rank
+    from line_categories
+),
+
+line_features as (
+    select
+        customer_key,
+        sum(quantity) as quantity,
+        sum(on_sale_quantity) as on_sale_quantity,
+        sum(new_arrival_quantity) as new_arrival_quantity,
+        count(product_category) as n_categories,
+        max(case when category_rank = 1 then product_category end) as top_category
+    from line_category_ranks
+    group by customer_key
+),
+
+-- sessions: one pass for counts and windows
+sessions_dated as (
+    {%- set days_ago = dbt.datediff('sessions.session_date', 'as_of.as_of_date', 'day') %}
+    select
+        sessions.*,
+        {{ days_ago }} as days_ago
+    from sessions
+    cross join as_of
+    where sessions.session_date <= as_of.as_of_date
+),
+
+session_features as (
+    select
+        customer_key,
+        {%- for days in web_windows %}
+            count(case when days_ago < {{ days }} then customer_key end) as n_sessions_{{ days }}d,
+            sum(case when days_ago < {{ days }} then n_page_views else 0 end) as n_page_views_{{ days }}d,
+        {%- endfor %}
+        count(case when days_ago < {{ engagement_window }} then customer_key end) as n_sessions_engagement_window,
+        count(
+            case when days_ago < {{ engagement_window }} and is_converted then customer_key end
+        ) as n_converted_sessions_engagement_window,
+        sum(
+            case when days_ago < {{ engagement_window }} then n_content_page_views else 0 end
+        ) as n_content_page_views_engagement_window,
+        count(
+            case when days_ago < {{ engagement_window }} and n_content_page_views > 0 then customer_key end
+        ) as n_content_sessions_engagement_window,
+        count(*) as n_sessions,
+        count(case when device_category = 'mobile' then customer_key end) as n_mobile_sessions,
+        count(distinct user_pseudo_id) as n_devices,
+        min(days_ago) as days_since_last_session,
+        max(case when is_converted then started_at end) as last_converted_session_started_at
+    from sessions_dated
+    group by customer_key
+),
+
+-- devices: one pass to the customer, device category and browser grain, then two small rankings
+device_usage as (
+    select
+        customer_key,
+        device_category,
+        device_browser,
+        count(*) as n_sessions
+    from sessions_dated
+    group by customer_key, device_category, device_browser
+),
+
+device_category_ranks as (
+    select
+        customer_key,
+        device_category,
+        row_number() over (
+            partition by customer_key
+            order by sum(n_sessions) desc, device_category asc
+        ) as usage_rank
+    from device_usage
+    where device_category is not null
+    group by customer_key, device_category
+),
+
+browser_ranks as (
+    select
+        customer_key,
+        device_browser,
+        row_number() over (
+            partition by customer_key
+            order by sum(n_sessions) desc, device_browser asc
+        ) as usage_rank
+    from device_usage
+    where device_browser is not null
+    group by customer_key, device_browser
+),
+
+-- A cart session is abandoned when neither it nor anything later turned into a purchase: no
+-- converting session started at or after it and no counted order created at or after it, up to
+-- the as-of date. Only the last N days of sessions are read, against per-customer latest purchases.
+cart_sessions as (
+    select
+        sessions_dated.customer_key,
+        sessions_dated.n_add_to_cart,
+        sessions_dated.add_to_cart_amount
+    from sessions_dated
+    left join session_features
+        on sessions_dated.customer_key = session_features.customer_key
+    left join order_features
+        on sessions_dated.customer_key = order_features.customer_key
+    where
+        sessions_dated.days_ago < {{ cart_window }}
+        and sessions_dated.n_add_to_cart > 0
+        and coalesce(session_features.last_converted_session_started_at < sessions_dated.started_at, true)
+        and coalesce(order_features.last_order_at < sessions_dated.started_at, true)
+),
+
+cart_features as (
+    select
+        customer_key,
+        count(*) as n_abandoned_cart_sessions,
+        sum(n_add_to_cart) as n_abandoned_add_to_carts,
+        sum(coalesce(add_to_cart_amount, 0)) as abandoned_cart_amount
+    from cart_sessions
+    group by customer_key
+),
+
+-- email: one pass to the customer and campaign grain (an open or click is matched to the send of
+-- its campaign), then a roll-up; an event without a campaign is a campaign of its own
+email_events_dated as (
+    {%- set days_ago = dbt.datediff('email_events.occurred_date', 'as_of.as_of_date', 'day') %}
+    select
+        identifiers.customer_key,
+        coalesce(email_events.campaign_id, 'event:' || email_events.email_event_id) as campaign_key,
+        email_events.event_type,
+        {{ days_ago }} as days_ago
+    from email_events
+    inner join identifiers
+        on
+            identifiers.identifier_type = 'email'
+            and email_events.email = identifiers.identifier_value
+    cross join as_of
+    where email_events.occurred_date <= as_of.as_of_date
+),
+
+email_campaigns as (
+    select
+        customer_key,
+        campaign_key,
+        count(case when event_type = 'send' and days_ago < {{ email_window }} then customer_key end) as n_sends,
+        count(case when event_type = 'open' and days_ago < {{ email_window }} then customer_key end) as n_opens,
+        count(case when event_type = 'click' and days_ago < {{ email_window }} then customer_key end) as n_clicks,
+        count(
+            case when event_type = 'unsubscribe' and days_ago < {{ email_window }} then customer_key end
+        ) as n_unsubscribes,
+        count(case when event_type = 'open' then customer_key end) as n_opens_lifetime,
+        count(case when event_type = 'click' then customer_key end) as n_clicks_lifetime,
+        min(case when event_type in ('open', 'click') then days_ago end) as days_since_last_engagement
+    from email_events_dated
+    group by customer_key, campaign_key
+),
+
+email_features as (
+    select
+        customer_key,
+        sum(n_sends) as n_sends,
+        sum(n_opens) as n_opens,
+        sum(n_clicks) as n_clicks,
+        sum(n_unsubscribes) as n_unsubscribes,
+        count(case when n_sends > 0 then campaign_key end) as n_campaigns_sent,
+        count(case when n_sends > 0 and n_opens_lifetime > 0 then campaign_key end) as n_campaigns_opened,
+        count(case when n_sends > 0 and n_clicks_lifetime > 0 then campaign_key end) as n_campaigns_clicked,
+        min(days_since_last_engagement) as days_since_last_engagement
+    from email_campaigns
+    group by customer_key
+),
+
+-- support: the ticket's CRM contact when it resolves, else its email
+tickets_resolved as (
+    {%- set days_ago = dbt.datediff('support_tickets.created_date', 'as_of.as_of_date', 'day') %}
+    select
+        coalesce(by_contact.customer_key, by_email.customer_key) as customer_key,
+        support_tickets.ticket_id,
+        support_tickets.sentiment_score,
+        support_tickets.status,
+        {{ days_ago }} as days_ago
+    from support_tickets
+    cross join as_of
+    left join identifiers as by_contact
+        on
+            by_contact.identifier_type = 'crm_contact_id'
+            and support_tickets.contact_id = by_contact.identifier_value
+    left join identifiers as by_email
+        on
+            by_email.identifier_type = 'email'
+            and support_tickets.email = by_email.identifier_value
+    where support_tickets.created_date <= as_of.as_of_date
+),
+
+support_features as (
+    select
+        customer_key,
+        count(case when days_ago < {{ support_window }} then ticket_id end) as n_tickets_window,
+        count(ticket_id) as n_tickets,
+        avg(sentiment_score) as mean_sentiment_score,
+        count(case when status in ('open', 'pending') then ticket_id end) as n_open_tickets
+    from tickets_resolved
+    where customer_key is not null
+    group by customer_key
+),
+
+-- technologies per account: detected by the as-of date and last detected in the last N days (or later)
+technologies_active as (
+    {%- set days_since_detected = dbt.datediff('account_technologies.last_detected_date', 'as_of.as_of_date', 'day') %}
+    select
+        account_technologies.account_id,
+        account_technologies.technology,
+        account_technologies.technology_category
+    from account_technologies
+    cross join as_of
+    where
+        account_technologies.first_detected_date <= as_of.as_of_date
+        and {{ days_since_detected }} < {{ technology_active_days }}
+),
+
+technology_features as (
+    select
+        account_id,
+        {%- for category in technology_categories %}
+            {%- set is_category = "technology_category = '" ~ category ~ "'" %}
+            {{ dbt.bool_or(is_category) }} as has_tech_{{ category }},
+        {%- endfor %}
+        count(distinct technology) as n_technologies
+    from technologies_active
+    group by account_id
+),
+
+final as (
+    select
+        cast(customers.customer_key as {{ dbt.type_string() }}) as customer_key,
+        cast(as_of.as_of_date as date) as as_of_date,
+
+        -- orders
+        {%- for days in order_windows %}
+            cast(coalesce(order_features.n_orders_{{ days }}d, 0) as {{ count_type }}) as n_orders_{{ days }}d,
+        {%- endfor %}
+        cast(coalesce(order_features.n_orders, 0) as {{ count_type }}) as n_orders,
+        {%- for days in order_windows %}
+            {%- set column = 'net_revenue_amount_' ~ days ~ 'd' %}
+            cast(coalesce(order_features.{{ column }}, 0) as {{ money_type }}) as {{ column }},
+        {%- endfor %}
+        cast(coalesce(order_features.net_revenue_amount, 0) as {{ money_type }}) as net_revenue_amount,
+        cast(
+            order_features.net_revenue_amount / nullif(order_features.n_orders, 0) as {{ money_type }}
+        ) as aov_amount,
+        cast(
+            order_features.net_revenue_amount_aov_window / nullif(order_features.n_orders_aov_window, 0)
+            as {{ money_type }}
+        ) as aov_amount_{{ aov_window }}d,
+        cast(order_features.days_since_last_order as {{ count_type }}) as days_since_last_order,
+        cast(order_features.days_since_first_order as {{ count_type }}) as days_since_first_order,
+        -- (last - first) / (n - 1): the first order is days_since_first_order days back, the last one
+        -- days_since_last_order days back
+        cast(
+            cast(order_features.days_since_first_order - order_features.days_since_last_order as {{ rate_type }})
+            / nullif(order_features.n_orders - 1, 0) as {{ rate_type }}
+        ) as mean_days_between_orders,
+        cast(
+            cast(order_features.item_refund_amount as {{ rate_type }})
+            / nullif(order_features.gross_amount, 0) as {{ rate_type }}
+        ) as refund_share_of_gross,
+        cast(
+            cast(order_features.discount_amount as {{ rate_type }})
+            / nullif(order_features.gross_amount, 0) as {{ rate_type }}
+        ) as discount_share_of_gross,
+        cast(
+            cast(order_features.n_orders_with_discount_code as {{ rate_type }})
+            / nullif(order_features.n_orders, 0) as {{ rate_type }}
+        ) as discount_code_order_share,
+
+        -- order lines
+        cast(
+            cast(line_features.on_sale_quantity as {{ rate_type }})
+            / nullif(line_features.quantity, 0) as {{ rate_type }}
+        ) as on_sale_item_share,
+        cast(
+            cast(line_features.new_arrival_quantity as {{ rate_type }})
+            / nullif(line_features.quantity, 0) as {{ rate_type }}
+        ) as new_arrival_item_share,
+        cast(line_features.top_category as {{ dbt.type_string() }}) as top_category,
+        cast(coalesce(line_features.n_categories, 0) as {{ count_type }}) as n_categories,
+
+        -- web
+        {%- for days in web_windows %}
+            cast(coalesce(session_features.n_sessions_{{ days }}d, 0) as {{ count_type }}) as n_sessions_{{ days }}d,
+        {%- endfor %}
+        cast(coalesce(session_features.n_sessions, 0) as {{ count_type }}) as n_sessions,
+        {%- for days in web_windows %}
+            {%- set column = 'n_page_views_' ~ days ~ 'd' %}
+            cast(coalesce(session_features.{{ column }}, 0) as {{ count_type }}) as {{ column }},
+        {%- endfor %}
+        cast(session_features.days_since_last_session as {{ count_type }}) as days_since_last_session,
+        cast(
+            cast(session_features.n_converted_sessions_engagement_window as {{ rate_type }})
+            / nullif(session_features.n_sessions_engagement_window, 0) as {{ rate_type }}
+        ) as conversion_rate_{{ engagement_window }}d,
+        cast(
+            coalesce(session_features.n_content_page_views_engagement_window, 0) as {{ count_type }}
+        ) as n_content_page_views_{{ engagement_window }}d,
+        cast(
+            coalesce(session_features.n_content_sessions_engagement_window, 0) as {{ count_type }}
+        ) as n_content_sessions_{{ engagement_window }}d,
+        cast(
+            coalesce(cart_features.n_abandoned_cart_sessions, 0) as {{ count_type }}
+        ) as n_abandoned_cart_sessions_{{ cart_window }}d,
+        cast(
+            coalesce(cart_features.n_abandoned_add_to_carts, 0) as {{ count_type }}
+        ) as n_abandoned_add_to_carts_{{ cart_window }}d,
+        cast(
+            coalesce(cart_features.abandoned_cart_amount, 0) as {{ money_type }}
+        ) as abandoned_cart_amount_{{ cart_window }}d,
+
+        -- devices
+        cast(device_category_ranks.device_category as {{ dbt.type_string() }}) as primary_device_category,
+        cast(browser_ranks.device_browser as {{ dbt.type_string() }}) as primary_browser,
+        cast(
+            cast(session_features.n_mobile_sessions as {{ rate_type }})
+            / nullif(session_features.n_sessions, 0) as {{ rate_type }}
+        ) as mobile_session_share,
+        cast(coalesce(session_features.n_devices, 0) as {{ count_type }}) as n_devices,
+
+        -- email
+        cast(coalesce(email_features.n_sends, 0) as {{ count_type }}) as n_email_sends_{{ email_window }}d,
+        cast(coalesce(email_features.n_opens, 0) as {{ count_type }}) as n_email_opens_{{ email_window }}d,
+        cast(coalesce(email_features.n_clicks, 0) as {{ count_type }}) as n_email_clicks_{{ email_window }}d,
+        cast(
+            coalesce(email_features.n_unsubscribes, 0) as {{ count_type }}
+        ) as n_email_unsubscribes_{{ email_window }}d,
+        cast(
+            cast(email_features.n_campaigns_opened as {{ rate_type }})
+            / nullif(email_features.n_campaigns_sent, 0) as {{ rate_type }}
+        ) as email_open_rate_{{ email_window }}d,
+        cast(
+            cast(email_features.n_campaigns_clicked as {{ rate_type }})
+            / nullif(email_features.n_campaigns_sent, 0) as {{ rate_type }}
+        ) as email_click_rate_{{ email_window }}d,
+        cast(
+            email_features.days_since_last_engagement as {{ count_type }}
+        ) as days_since_last_email_engagement,
+
+        -- support
+        cast(coalesce(support_features.n_tickets_window, 0) as {{ count_type }}) as n_tickets_{{ support_window }}d,
+        cast(coalesce(support_features.n_tickets, 0) as {{ count_type }}) as n_tickets,
+        cast(support_features.mean_sentiment_score as {{ rate_type }}) as mean_ticket_sentiment,
+        cast(coalesce(support_features.n_open_tickets, 0) as {{ count_type }}) as n_open_tickets,
+
+        -- B2B technology stack
+        {%- for category in technology_categories %}
+            cast(
+                coalesce(technology_features.has_tech_{{ category }}, false) as {{ dbt.type_boolean() }}
+            ) as has_tech_{{ category }},
+        {%- endfor %}
+        cast(coalesce(technology_features.n_technologies, 0) as {{ count_type }}) as n_technologies
+    from customers
+    cross join as_of
+    left join order_features
+        on customers.customer_key = order_features.customer_key
+    left join line_features
+        on customers.customer_key = line_features.customer_key
+    left join session_features
+        on customers.customer_key = session_features.customer_key
+    left join device_category_ranks
+        on
+            customers.customer_key = device_category_ranks.customer_key
+            and device_category_ranks.usage_rank = 1
+    left join browser_ranks
+        on
+            customers.customer_key = browser_ranks.customer_key
+            and browser_ranks.usage_rank = 1
+    left join cart_features
+        on customers.customer_key = cart_features.customer_key
+    left join email_features
+        on customers.customer_key = email_features.customer_key
+    left join support_features
+        on customers.customer_key = support_features.customer_key
+    left join technology_features
+        on customers.account_id = technology_features.account_id
+)
+
+select * from final
