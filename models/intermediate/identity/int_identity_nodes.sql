@@ -139,6 +139,7 @@ device_users as (
 
 device_user_counts as (
     select
+        'cookie' as identifier_type,
         cookie,
         count(*) as n_linked_users
     from device_users
@@ -172,8 +173,9 @@ nodes as (
             identifiers.identifier_type = contact_counts.identifier_type
             and identifiers.identifier_value = contact_counts.identifier_value
     left join device_user_counts
+        -- an equality on both columns keeps this a hash join
         on
-            identifiers.identifier_type = 'cookie'
+            identifiers.identifier_type = device_user_counts.identifier_type
             and identifiers.identifier_value = device_user_counts.cookie
 ),
 
