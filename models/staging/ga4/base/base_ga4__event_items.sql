@@ -1,4 +1,12 @@
-{{ config(materialized='table') }}
+-- Incremental: stored under its event's day (_partition_date). A run rebuilds whole days touched by
+-- items loaded since the last run or by their events (an event that arrives after its items turns
+-- them from orphan_row into usable rows, and moves them from their load day to the event's day).
+{%- set is_spark = target.type == 'spark' %}
+{%- set strategy = 'insert_overwrite' if is_spark else 'delete+insert' %}
+{%- set unique_key = none if is_spark else '_row_fingerprint' %}
+{%- set partition = ['_partition_date'] if is_spark else none %}
+{{ config(materialized='incremental', incremental_strategy=strategy, unique_key=unique_key, on_schema_change='fail') }}
+{{ config(partition_by=partition) }}
 
 with
 
@@ -9,7 +17,9 @@ source as (
 -- items belong to their event: an item whose event is missing or rejected cannot be placed in time
 -- or converted to the base currency
 usable_events as (
-    select event_id
+    select
+        event_id,
+        _partition_date
     from {{ ref('base_ga4__events') }}
     where _quarantine_reason is null and _dedupe_rank = 1
 ),
@@ -26,13 +36,44 @@ typed as (
         coalesce(source.item_on_sale, false) as is_on_sale,
         source._loaded_at,
         usable_events.event_id is not null as has_usable_event,
-        {{ row_fingerprint('source') }} as _row_fingerprint
+        {{ row_fingerprint('source') }} as _row_fingerprint,
+        -- an item without a usable event goes under its load day
+        coalesce(usable_events._partition_date, cast(source._loaded_at as date)) as _partition_date
     from source
     -- usable_events has one row per event_id, so no fan-out
     left join usable_events
         on trim(source.event_id) = usable_events.event_id
 ),
 
+{% if is_incremental() %}
+    new_rows as (
+        select
+            event_id,
+            _partition_date,
+            _row_fingerprint
+        from typed
+        where
+            _loaded_at > {{ incremental_watermark() }}
+            -- items of events delivered since the last run: their event may have just become usable
+            or event_id in (
+                select loaded_events.event_id
+                from {{ ref('base_ga4__events') }} as loaded_events
+                where loaded_events._loaded_at > {{ incremental_watermark() }}
+            )
+    ),
+
+    rebuilt_days as (
+        select new_rows._partition_date from new_rows
+        union
+        -- where these items and their event's other items are stored now (orphans: their load day)
+        select previous._partition_date
+        from {{ this }} as previous
+        where
+            previous.event_id in (select new_rows.event_id from new_rows)
+            or previous._row_fingerprint in (select new_rows._row_fingerprint from new_rows)
+    ),
+
+{% endif %}
 validated as (
     select
         *,
@@ -42,6 +83,9 @@ validated as (
             when not has_usable_event then 'orphan_row'
         end as _quarantine_reason
     from typed
+    {% if is_incremental() %}
+        where _partition_date in (select rebuilt_days._partition_date from rebuilt_days)
+    {% endif %}
 ),
 
 ranked as (
@@ -67,7 +111,8 @@ final as (
         ]) }} as _natural_key,
         _quarantine_reason,
         _dedupe_rank,
-        _row_fingerprint
+        _row_fingerprint,
+        _partition_date
     from ranked
 )
 

@@ -1,9 +1,43 @@
-{{ config(materialized='table') }}
+-- Incremental: a run rebuilds whole days (_partition_date, the UTC day of the event) touched by rows
+-- loaded since the last run, so dedupe sees every delivery of an event as a full build does.
+{%- set is_spark = target.type == 'spark' %}
+{%- set strategy = 'insert_overwrite' if is_spark else 'delete+insert' %}
+{%- set unique_key = none if is_spark else '_row_fingerprint' %}
+{%- set partition = ['_partition_date'] if is_spark else none %}
+{{ config(materialized='incremental', incremental_strategy=strategy, unique_key=unique_key, on_schema_change='fail') }}
+{{ config(partition_by=partition) }}
+{#- the day a raw row is stored under: its event's UTC day, else (no usable event time) its load day #}
+{%- set raw_event_at = micros_to_timestamp('raw_rows.event_timestamp') %}
+{%- set event_day = "coalesce(cast(" ~ raw_event_at ~ " as date), cast(raw_rows._loaded_at as date))" %}
 
 with
 
+{% if is_incremental() %}
+    -- read straight from the source, so that only the raw rows of the rebuilt days are typed below
+    new_rows as (
+        select
+            nullif(trim(raw_rows.event_id), '') as event_id,
+            {{ event_day }} as _partition_date
+        from {{ source('ga4', 'events') }} as raw_rows
+        where raw_rows._loaded_at > {{ incremental_watermark() }}
+    ),
+
+    rebuilt_days as (
+        select new_rows._partition_date from new_rows
+        union
+        -- where earlier deliveries of the same events are stored (the same day unless one moved)
+        select previous._partition_date
+        from {{ this }} as previous
+        where previous.event_id in (select new_rows.event_id from new_rows)
+    ),
+
+{% endif %}
 source as (
-    select * from {{ source('ga4', 'events') }}
+    select raw_rows.*
+    from {{ source('ga4', 'events') }} as raw_rows
+    {% if is_incremental() %}
+        where {{ event_day }} in (select rebuilt_days._partition_date from rebuilt_days)
+    {% endif %}
 ),
 
 fx_rates as (
@@ -62,7 +96,8 @@ typed as (
         cast(source.purchase_revenue as {{ dbt.type_numeric() }}) as purchase_revenue_amount_local,
         upper(nullif(trim(source.currency), '')) as currency_code,
         source._loaded_at,
-        {{ row_fingerprint('source') }} as _row_fingerprint
+        {{ row_fingerprint('source') }} as _row_fingerprint,
+        {{ event_day | replace('raw_rows.', 'source.') }} as _partition_date
     from source
     left join country_aliases
         on lower(trim(source.geo_country)) = country_aliases.country_alias
@@ -167,7 +202,8 @@ final as (
         event_id as _natural_key,
         _quarantine_reason,
         _dedupe_rank,
-        _row_fingerprint
+        _row_fingerprint,
+        _partition_date
     from ranked
 )
 

@@ -1,9 +1,43 @@
-{{ config(materialized='table') }}
+-- Incremental: stored under the order's UTC day (_partition_date). A run rebuilds whole days touched
+-- by versions loaded since the last run, so dedupe sees every version of an order as a full build does.
+{%- set is_spark = target.type == 'spark' %}
+{%- set strategy = 'insert_overwrite' if is_spark else 'delete+insert' %}
+{%- set unique_key = none if is_spark else '_row_fingerprint' %}
+{%- set partition = ['_partition_date'] if is_spark else none %}
+{{ config(materialized='incremental', incremental_strategy=strategy, unique_key=unique_key, on_schema_change='fail') }}
+{{ config(partition_by=partition) }}
+{#- the day a raw row is stored under: its order's UTC day, else (no usable created_at) its load day #}
+{%- set raw_created_at = parse_timestamp_utc('raw_rows.created_at') %}
+{%- set order_day = "coalesce(cast(" ~ raw_created_at ~ " as date), cast(raw_rows._loaded_at as date))" %}
 
 with
 
+{% if is_incremental() %}
+    -- read straight from the source, so that only the raw rows of the rebuilt days are typed below
+    new_rows as (
+        select
+            raw_rows.order_id,
+            {{ order_day }} as _partition_date
+        from {{ source('shopify', 'orders') }} as raw_rows
+        where raw_rows._loaded_at > {{ incremental_watermark() }}
+    ),
+
+    rebuilt_days as (
+        select new_rows._partition_date from new_rows
+        union
+        -- where earlier versions of the same orders are stored (the same day unless one moved)
+        select previous._partition_date
+        from {{ this }} as previous
+        where previous.order_id in (select new_rows.order_id from new_rows)
+    ),
+
+{% endif %}
 source as (
-    select * from {{ source('shopify', 'orders') }}
+    select raw_rows.*
+    from {{ source('shopify', 'orders') }} as raw_rows
+    {% if is_incremental() %}
+        where {{ order_day }} in (select rebuilt_days._partition_date from rebuilt_days)
+    {% endif %}
 ),
 
 fx_rates as (
@@ -89,7 +123,9 @@ typed as (
 with_rates as (
     select
         typed.*,
-        fx_rates.rate_to_base
+        fx_rates.rate_to_base,
+        -- the same day as order_day above
+        coalesce(cast(typed.created_at as date), cast(typed._loaded_at as date)) as _partition_date
     from typed
     left join fx_rates
         on
@@ -185,7 +221,8 @@ final as (
         cast(order_id as {{ dbt.type_string() }}) as _natural_key,
         _quarantine_reason,
         _dedupe_rank,
-        _row_fingerprint
+        _row_fingerprint,
+        _partition_date
     from ranked
 )
 

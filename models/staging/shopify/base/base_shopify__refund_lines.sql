@@ -1,4 +1,16 @@
-{{ config(materialized='table') }}
+-- Incremental: stored under its order's day (_partition_date). A run rebuilds whole days touched by
+-- refund lines loaded since the last run or by the refunds, order lines and orders they depend on
+-- (any of them arriving later turns the refund line from orphan_row into a usable row).
+-- (the incremental branch reads the loads of the models below)
+-- depends_on: {{ ref('base_shopify__orders') }}
+-- depends_on: {{ ref('base_shopify__order_lines') }}
+-- depends_on: {{ ref('base_shopify__refunds') }}
+{%- set is_spark = target.type == 'spark' %}
+{%- set strategy = 'insert_overwrite' if is_spark else 'delete+insert' %}
+{%- set unique_key = none if is_spark else '_row_fingerprint' %}
+{%- set partition = ['_partition_date'] if is_spark else none %}
+{{ config(materialized='incremental', incremental_strategy=strategy, unique_key=unique_key, on_schema_change='fail') }}
+{{ config(partition_by=partition) }}
 
 with
 
@@ -24,6 +36,14 @@ order_lines as (
     from {{ ref('stg_shopify__order_lines') }}
 ),
 
+-- refund lines are stored under their order's day, like everything else of the order
+orders as (
+    select
+        order_id,
+        order_date
+    from {{ ref('stg_shopify__orders') }}
+),
+
 typed as (
     select
         source.refund_line_id,
@@ -39,13 +59,60 @@ typed as (
         refunds.refund_id is not null as has_refund,
         order_lines.order_line_id is not null and order_lines.order_id = refunds.order_id as has_order_line,
         source._loaded_at,
-        {{ row_fingerprint('source') }} as _row_fingerprint
+        {{ row_fingerprint('source') }} as _row_fingerprint,
+        -- a refund line without a usable refund goes under its load day
+        coalesce(orders.order_date, cast(source._loaded_at as date)) as _partition_date
     from source
     left join refunds
         on source.refund_id = refunds.refund_id
     left join order_lines
         on source.order_line_id = order_lines.order_line_id
+    left join orders
+        on refunds.order_id = orders.order_id
 ),
+
+{% if is_incremental() %}
+    new_rows as (
+        select
+            refund_line_id,
+            refund_id,
+            order_id,
+            _partition_date,
+            _row_fingerprint
+        from typed
+        where
+            _loaded_at > {{ incremental_watermark() }}
+            -- refund lines whose refund, order line or order was loaded since the last run
+            or refund_id in (
+                select loaded_refunds.refund_id
+                from {{ ref('base_shopify__refunds') }} as loaded_refunds
+                where loaded_refunds._loaded_at > {{ incremental_watermark() }}
+            )
+            or order_line_id in (
+                select loaded_lines.order_line_id
+                from {{ ref('base_shopify__order_lines') }} as loaded_lines
+                where loaded_lines._loaded_at > {{ incremental_watermark() }}
+            )
+            or order_id in (
+                select loaded_orders.order_id
+                from {{ ref('base_shopify__orders') }} as loaded_orders
+                where loaded_orders._loaded_at > {{ incremental_watermark() }}
+            )
+    ),
+
+    rebuilt_days as (
+        select new_rows._partition_date from new_rows
+        union
+        -- where these refund lines, other versions of them and their refund's other lines are stored now
+        select previous._partition_date
+        from {{ this }} as previous
+        where
+            previous.refund_id in (select new_rows.refund_id from new_rows)
+            or previous.refund_line_id in (select new_rows.refund_line_id from new_rows)
+            or previous._row_fingerprint in (select new_rows._row_fingerprint from new_rows)
+    ),
+
+{% endif %}
 
 validated as (
     select
@@ -59,6 +126,9 @@ validated as (
             when restock_type not in ('return', 'cancel', 'no_restock') then 'unknown_value'
         end as _quarantine_reason
     from typed
+    {% if is_incremental() %}
+        where _partition_date in (select rebuilt_days._partition_date from rebuilt_days)
+    {% endif %}
 ),
 
 ranked as (
@@ -81,7 +151,8 @@ final as (
         cast(refund_line_id as {{ dbt.type_string() }}) as _natural_key,
         _quarantine_reason,
         _dedupe_rank,
-        _row_fingerprint
+        _row_fingerprint,
+        _partition_date
     from ranked
 )
 

@@ -1,4 +1,14 @@
-{{ config(materialized='table') }}
+-- Incremental: stored under its order's day (_partition_date), not the refund's. A run rebuilds whole
+-- days touched by refunds loaded since the last run or by their orders (an order exported after its
+-- refund turns it from orphan_row into a usable row and moves it from its load day to the order's day).
+-- (the incremental branch reads the loads of the models below)
+-- depends_on: {{ ref('base_shopify__orders') }}
+{%- set is_spark = target.type == 'spark' %}
+{%- set strategy = 'insert_overwrite' if is_spark else 'delete+insert' %}
+{%- set unique_key = none if is_spark else '_row_fingerprint' %}
+{%- set partition = ['_partition_date'] if is_spark else none %}
+{{ config(materialized='incremental', incremental_strategy=strategy, unique_key=unique_key, on_schema_change='fail') }}
+{{ config(partition_by=partition) }}
 
 with
 
@@ -11,6 +21,7 @@ orders as (
     select
         order_id,
         created_at as order_created_at,
+        order_date,
         currency_code,
         fx_rate_to_base
     from {{ ref('stg_shopify__orders') }}
@@ -29,12 +40,45 @@ typed as (
         orders.currency_code,
         orders.fx_rate_to_base,
         source._loaded_at,
-        {{ row_fingerprint('source') }} as _row_fingerprint
+        {{ row_fingerprint('source') }} as _row_fingerprint,
+        -- a refund without a usable order goes under its load day
+        coalesce(orders.order_date, cast(source._loaded_at as date)) as _partition_date
     from source
     left join orders
         on source.order_id = orders.order_id
 ),
 
+{% if is_incremental() %}
+    new_rows as (
+        select
+            refund_id,
+            order_id,
+            _partition_date,
+            _row_fingerprint
+        from typed
+        where
+            _loaded_at > {{ incremental_watermark() }}
+            -- refunds of orders exported since the last run: their order may have just become usable
+            or order_id in (
+                select loaded_orders.order_id
+                from {{ ref('base_shopify__orders') }} as loaded_orders
+                where loaded_orders._loaded_at > {{ incremental_watermark() }}
+            )
+    ),
+
+    rebuilt_days as (
+        select new_rows._partition_date from new_rows
+        union
+        -- where these refunds, other versions of them and their order's other refunds are stored now
+        select previous._partition_date
+        from {{ this }} as previous
+        where
+            previous.order_id in (select new_rows.order_id from new_rows)
+            or previous.refund_id in (select new_rows.refund_id from new_rows)
+            or previous._row_fingerprint in (select new_rows._row_fingerprint from new_rows)
+    ),
+
+{% endif %}
 validated as (
     select
         *,
@@ -49,6 +93,9 @@ validated as (
             when refunded_at < order_created_at then 'invalid_date_range'
         end as _quarantine_reason
     from typed
+    {% if is_incremental() %}
+        where _partition_date in (select rebuilt_days._partition_date from rebuilt_days)
+    {% endif %}
 ),
 
 ranked as (
@@ -71,7 +118,8 @@ final as (
         cast(refund_id as {{ dbt.type_string() }}) as _natural_key,
         _quarantine_reason,
         _dedupe_rank,
-        _row_fingerprint
+        _row_fingerprint,
+        _partition_date
     from ranked
 )
 
