@@ -1,9 +1,10 @@
-"""Staging output does not depend on the physical order of raw rows.
+"""No output depends on the physical order of raw rows.
 
-Builds the staging layer twice from the same small generated dataset — once as written, once with
+Builds the whole project twice from the same small generated dataset — once as written, once with
 every table's rows reversed and split into other part files — after planting rows that tie on a
 model's whole dedupe rule while differing in content (so only the final tie-breaker decides), and
-asserts that every staging relation holds the same multiset of rows in both warehouses.
+asserts that every table in staging, intermediate and marts (identity graph, customer keys, golden
+records, facts, features) holds the same multiset of rows in both warehouses.
 """
 
 from __future__ import annotations
@@ -49,11 +50,11 @@ def _reverse_copy(src: Path, dst: Path) -> None:
         pq.write_table(table.slice(half), out / "part-b.parquet")
 
 
-def _build_staging(raw: Path, warehouse: Path, work: Path) -> None:
+def _build(raw: Path, warehouse: Path, work: Path) -> None:
     env = dict(os.environ, DO_NOT_TRACK="1", DBT_PROFILES_DIR=str(ROOT / "profiles"),
                RAW_DATA_ROOT=str(raw), DUCKDB_PATH=str(warehouse))
     result = subprocess.run(
-        [str(DBT), "build", "--select", "+models/staging", "--exclude-resource-type", "test", "unit_test",
+        [str(DBT), "build", "--exclude-resource-type", "test", "unit_test",
          "--target-path", str(work / "target"), "--log-path", str(work / "logs")],
         cwd=ROOT, env=env, check=False, capture_output=True, text=True, timeout=600,
     )
@@ -72,29 +73,31 @@ def warehouses(tmp_path_factory) -> tuple[Path, Path]:
     raw = work / "data" / "raw"
     _plant_full_ties(raw)
     _reverse_copy(raw, work / "reversed")
-    _build_staging(raw, work / "as_written.duckdb", work / "a")
-    _build_staging(work / "reversed", work / "reversed.duckdb", work / "b")
+    _build(raw, work / "as_written.duckdb", work / "a")
+    _build(work / "reversed", work / "reversed.duckdb", work / "b")
     return work / "as_written.duckdb", work / "reversed.duckdb"
 
 
-def test_staging_is_independent_of_row_order(warehouses: tuple[Path, Path]) -> None:
+def test_every_layer_is_independent_of_row_order(warehouses: tuple[Path, Path]) -> None:
     first, second = warehouses
     con = duckdb.connect()
     # attached under their file names: the staging views refer to their own catalog by that name
     con.execute(f"attach '{first}' (read_only)")
     con.execute(f"attach '{second}' (read_only)")
-    tables = [row[0] for row in con.execute(
-        "select table_name from information_schema.tables "
-        "where table_catalog = 'as_written' and table_schema = 'staging' order by 1"
+    # staging, the identity graph and every mart (customer keys, golden records, features) included
+    tables = [f"{schema}.{table}" for schema, table in con.execute(
+        "select table_schema, table_name from information_schema.tables "
+        "where table_catalog = 'as_written' and table_schema in ('staging', 'intermediate', 'marts') order by 1, 2"
     ).fetchall()]
-    assert "quarantine_rows" in tables and "stg_crm__contacts" in tables
+    assert {"staging.quarantine_rows", "staging.stg_crm__contacts", "intermediate.int_identity_identifiers",
+            "marts.dim_customers", "marts.customer_features"} <= set(tables)
     differing = []
     for table in tables:
         n_diff = con.execute(
             f"""select count(*) from (
-                (select * from as_written.staging.{table} except all select * from reversed.staging.{table})
+                (select * from as_written.{table} except all select * from reversed.{table})
                 union all
-                (select * from reversed.staging.{table} except all select * from as_written.staging.{table})
+                (select * from reversed.{table} except all select * from as_written.{table})
             )"""
         ).fetchone()[0]
         if n_diff:
