@@ -57,9 +57,10 @@ pytest: setup data ## Python tests (generator, project checks)
 test: dbt-build lint pytest ## Every check: dbt build with tests, lint, pytest
 
 test-postgres: setup data ## Start a local PostgreSQL, load the raw data, dbt build the whole project there
+	@# --full-refresh: the database outlives a checkout; earlier incremental tables must not leak in
 	bash scripts/ci/postgres_up.sh
 	$(PY) scripts/load_raw_postgres.py --root $(RAW_DATA_ROOT)
-	DBT_TARGET=postgres $(DBT) build --target postgres
+	DBT_TARGET=postgres $(DBT) build --target postgres --full-refresh
 
 lock: ## Recompile requirements.txt from requirements.in
 	$(UV) pip compile -q requirements.in -o requirements.txt --python-version 3.11
