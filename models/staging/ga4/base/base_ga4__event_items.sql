@@ -46,32 +46,7 @@ typed as (
 ),
 
 {% if is_incremental() %}
-    new_rows as (
-        select
-            event_id,
-            _partition_date,
-            _row_fingerprint
-        from typed
-        where
-            _loaded_at > {{ incremental_watermark() }}
-            -- items of events delivered since the last run: their event may have just become usable
-            or event_id in (
-                select loaded_events.event_id
-                from {{ ref('base_ga4__events') }} as loaded_events
-                where loaded_events._loaded_at > {{ incremental_watermark() }}
-            )
-    ),
-
-    rebuilt_days as (
-        select new_rows._partition_date from new_rows
-        union
-        -- where these items and their event's other items are stored now (orphans: their load day)
-        select previous._partition_date
-        from {{ this }} as previous
-        where
-            previous.event_id in (select new_rows.event_id from new_rows)
-            or previous._row_fingerprint in (select new_rows._row_fingerprint from new_rows)
-    ),
+    {{ child_rebuilt_days(['event_id'], [('base_ga4__events', 'event_id')]) }}
 
 {% endif %}
 validated as (

@@ -52,34 +52,7 @@ typed as (
 ),
 
 {% if is_incremental() %}
-    new_rows as (
-        select
-            order_line_id,
-            order_id,
-            _partition_date,
-            _row_fingerprint
-        from typed
-        where
-            _loaded_at > {{ incremental_watermark() }}
-            -- lines of orders exported since the last run: their order may have just become usable
-            or order_id in (
-                select loaded_orders.order_id
-                from {{ ref('base_shopify__orders') }} as loaded_orders
-                where loaded_orders._loaded_at > {{ incremental_watermark() }}
-            )
-    ),
-
-    rebuilt_days as (
-        select new_rows._partition_date from new_rows
-        union
-        -- where these lines, other versions of them and their order's other lines are stored now
-        select previous._partition_date
-        from {{ this }} as previous
-        where
-            previous.order_id in (select new_rows.order_id from new_rows)
-            or previous.order_line_id in (select new_rows.order_line_id from new_rows)
-            or previous._row_fingerprint in (select new_rows._row_fingerprint from new_rows)
-    ),
+    {{ child_rebuilt_days(['order_id', 'order_line_id'], [('base_shopify__orders', 'order_id')]) }}
 
 {% endif %}
 validated as (

@@ -72,45 +72,12 @@ typed as (
 ),
 
 {% if is_incremental() %}
-    new_rows as (
-        select
-            refund_line_id,
-            refund_id,
-            order_id,
-            _partition_date,
-            _row_fingerprint
-        from typed
-        where
-            _loaded_at > {{ incremental_watermark() }}
-            -- refund lines whose refund, order line or order was loaded since the last run
-            or refund_id in (
-                select loaded_refunds.refund_id
-                from {{ ref('base_shopify__refunds') }} as loaded_refunds
-                where loaded_refunds._loaded_at > {{ incremental_watermark() }}
-            )
-            or order_line_id in (
-                select loaded_lines.order_line_id
-                from {{ ref('base_shopify__order_lines') }} as loaded_lines
-                where loaded_lines._loaded_at > {{ incremental_watermark() }}
-            )
-            or order_id in (
-                select loaded_orders.order_id
-                from {{ ref('base_shopify__orders') }} as loaded_orders
-                where loaded_orders._loaded_at > {{ incremental_watermark() }}
-            )
-    ),
-
-    rebuilt_days as (
-        select new_rows._partition_date from new_rows
-        union
-        -- where these refund lines, other versions of them and their refund's other lines are stored now
-        select previous._partition_date
-        from {{ this }} as previous
-        where
-            previous.refund_id in (select new_rows.refund_id from new_rows)
-            or previous.refund_line_id in (select new_rows.refund_line_id from new_rows)
-            or previous._row_fingerprint in (select new_rows._row_fingerprint from new_rows)
-    ),
+    {%- set parents = [
+        ('base_shopify__refunds', 'refund_id'),
+        ('base_shopify__order_lines', 'order_line_id'),
+        ('base_shopify__orders', 'order_id'),
+    ] %}
+    {{ child_rebuilt_days(['refund_id', 'refund_line_id'], parents) }}
 
 {% endif %}
 
