@@ -40,6 +40,35 @@ TRUTH_TYPE_TO_NODE_TYPE = {
 }
 
 
+def create_customer_owners(con: duckdb.DuckDBPyConnection, truth_dir: Path, warehouse: str = "wh",
+                           schema: str = "intermediate") -> None:
+    """Temp table customer_owner(customer_key, person_id): each resolved customer_key with the truth
+    person owning most of its identifiers (cookies excluded: they can be shared; ties to the lowest
+    person_id). The warehouse must be attached as ``warehouse``. For tests that score customers
+    against the generator's truth (churn, RFM/lifecycle/value recovery)."""
+    mapping = ", ".join(f"('{t}', '{n}')" for t, n in TRUTH_TYPE_TO_NODE_TYPE.items() if n != "cookie")
+    con.execute(f"""
+        create or replace temp table customer_owner as
+        with truth as (
+            select m.node_type, coalesce(t.normalized_value, t.identifier_value) as identifier_value,
+                   t.person_id
+            from read_parquet('{truth_dir / "identifiers.parquet"}') t
+            join (values {mapping}) m(truth_type, node_type) on m.truth_type = t.identifier_type
+        ),
+        votes as (
+            select r.customer_key, truth.person_id, count(*) as n_identifiers
+            from truth
+            join {warehouse}.{schema}.int_identity_identifiers r
+              on r.identifier_type = truth.node_type and r.identifier_value = truth.identifier_value
+            where r.customer_key is not null
+            group by r.customer_key, truth.person_id
+        )
+        select customer_key, person_id
+        from votes
+        qualify row_number() over (partition by customer_key order by n_identifiers desc, person_id) = 1
+    """)
+
+
 def _pairs(column: str) -> str:
     """SQL: number of unordered pairs inside groups of size ``column``."""
     return f"sum({column} * ({column} - 1) / 2)"

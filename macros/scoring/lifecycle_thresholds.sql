@@ -1,13 +1,13 @@
 {#- lifecycle_thresholds(): the lifecycle vars as a dict, after checking that they describe a valid
-    ladder (new < at_risk <= dormant < churned, rhythm floor <= dormant, positive multiplier and
-    windows). A bad combination stops the run with a message naming the vars. -#}
+    ladder (new < at_risk <= dormant < churned, rhythm floor <= dormant, reactivation window <=
+    dormant, positive multiplier). A bad combination stops the run with a message naming the vars. -#}
 {% macro lifecycle_thresholds() -%}
     {%- set t = {
         'new': var('lifecycle_new_days') | int,
         'at_risk': var('lifecycle_at_risk_days') | int,
         'dormant': var('lifecycle_dormant_days') | int,
         'churned': var('lifecycle_churned_days') | int,
-        'rhythm_min_order_days': var('lifecycle_rhythm_min_order_days') | int,
+        'rhythm_min_orders': var('lifecycle_rhythm_min_orders') | int,
         'rhythm_multiplier': var('lifecycle_rhythm_multiplier') | float,
         'rhythm_min_at_risk': var('lifecycle_rhythm_min_at_risk_days') | int,
         'reactivated': var('lifecycle_reactivated_days') | int,
@@ -18,8 +18,8 @@
     {%- if not (0 < t.rhythm_min_at_risk <= t.dormant) -%}
         {{ exceptions.raise_compiler_error("lifecycle_rhythm_min_at_risk_days must be in 1 .. lifecycle_dormant_days (got " ~ t.rhythm_min_at_risk ~ ").") }}
     {%- endif -%}
-    {%- if t.rhythm_min_order_days < 2 or t.rhythm_multiplier <= 0 or t.reactivated < 1 -%}
-        {{ exceptions.raise_compiler_error("lifecycle_rhythm_min_order_days must be >= 2, lifecycle_rhythm_multiplier > 0 and lifecycle_reactivated_days >= 1.") }}
+    {%- if t.rhythm_min_orders < 2 or t.rhythm_multiplier <= 0 or not (1 <= t.reactivated <= t.dormant) -%}
+        {{ exceptions.raise_compiler_error("lifecycle_rhythm_min_orders must be >= 2, lifecycle_rhythm_multiplier > 0 and lifecycle_reactivated_days in 1 .. lifecycle_dormant_days.") }}
     {%- endif -%}
     {{ return(t) }}
 {%- endmacro %}

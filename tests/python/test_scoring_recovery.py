@@ -1,7 +1,8 @@
 """RFM, lifecycle and value recover the behaviour profiles the generator planted (data/truth).
 
-Each truth person is mapped to the customer_key that most of their identifiers resolve to; then the
-scores of planted lapsed, loyal, one-time and prospect persons are checked. Needs `make build`
+Each customer_key is matched to the truth person owning most of its identifiers
+(identity_accuracy.create_customer_owners); then the scores of customers owned by planted lapsed,
+loyal, one-time and prospect persons are checked. Needs `make build`
 (demo data in data/ and the DuckDB warehouse); skips cleanly otherwise. Measured on the demo data
 (10k, seed 42): lapsed 99.8 % at risk/dormant/churned, loyal 97 % active/new and 100 % Champions or
 Loyal Customers, 67 % of loyal in the top value tiers; the thresholds leave a margin for other seeds.
@@ -10,10 +11,14 @@ Loyal Customers, 67 % of loyal in the top value tiers; the thresholds leave a ma
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import duckdb
 import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
+from identity_accuracy import create_customer_owners
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = Path(os.environ.get("DATA_DIR", ROOT / "data"))
@@ -23,38 +28,17 @@ WAREHOUSE = Path(os.environ.get("DUCKDB_PATH", DATA / "warehouse.duckdb"))
 
 @pytest.fixture(scope="module")
 def profiles() -> dict[str, dict[str, float]]:
-    """Per planted profile: the share of persons in each group of stages/segments/tiers."""
+    """Per planted profile: the share of its customers in each group of stages/segments/tiers."""
     if not (TRUTH / "persons.parquet").exists() or not WAREHOUSE.exists():
         pytest.skip("needs generated data and a built warehouse: run `make build` first")
     con = duckdb.connect()
     con.execute(f"attach '{WAREHOUSE}' as wh (read_only)")
     truth = str(TRUTH)
-    con.execute(f"""
-        create temp table person_key as
-        with identifiers as (
-            select
-                coalesce(t.normalized_value, t.identifier_value) as identifier_value,
-                case t.identifier_type when 'guest_email' then 'email' else t.identifier_type end
-                    as identifier_type,
-                t.person_id
-            from read_parquet('{truth}/identifiers.parquet') as t
-            where t.identifier_type <> 'cookie' and not t.is_shared
-        ),
-        votes as (
-            select identifiers.person_id, resolved.customer_key, count(*) as n_identifiers
-            from identifiers
-            join wh.intermediate.int_identity_identifiers as resolved
-                using (identifier_type, identifier_value)
-            group by all
-        )
-        select person_id, arg_max(customer_key, (n_identifiers, customer_key)) as customer_key
-        from votes
-        group by person_id
-    """)
+    create_customer_owners(con, TRUTH)
     rows = con.execute(f"""
         select
             p.profile,
-            count(*) as n_persons,
+            count(*) as n_customers,
             avg(case when l.lifecycle_stage in ('at_risk', 'dormant', 'churned') then 1 else 0 end) as lapsing,
             avg(case when l.lifecycle_stage in ('active', 'new', 'reactivated') then 1 else 0 end) as live,
             avg(case when l.lifecycle_stage = 'prospect' then 1 else 0 end) as prospect_stage,
@@ -65,7 +49,7 @@ def profiles() -> dict[str, dict[str, float]]:
             avg(case when l.n_orders = 1 then 1 else 0 end) as single_order,
             median(v.historical_clv_amount) as median_clv
         from read_parquet('{truth}/persons.parquet') as p
-        join person_key as k using (person_id)
+        join customer_owner as k using (person_id)
         join wh.marts.customer_lifecycle as l using (customer_key)
         join wh.marts.customer_rfm as r using (customer_key)
         join wh.marts.customer_value as v using (customer_key)
@@ -79,7 +63,7 @@ def profiles() -> dict[str, dict[str, float]]:
 
 def test_planted_lapsed_customers_are_at_risk_dormant_or_churned(profiles: dict) -> None:
     lapsed = profiles["lapsed"]
-    assert lapsed["n_persons"] >= 100, lapsed
+    assert lapsed["n_customers"] >= 100, lapsed
     assert lapsed["lapsing"] >= 0.98, lapsed
 
 

@@ -11,6 +11,8 @@
 {%- set support_window = var('customer_features_support_window_days') %}
 {%- set technology_active_days = var('customer_features_technology_active_days') %}
 {%- set technology_categories = var('customer_features_technology_categories') %}
+{%- set trend_recent_days = var('churn_recent_window_days') %}
+{%- set trend_prior_end_days = trend_recent_days + var('churn_prior_window_days') %}
 {%- set count_type = dbt.type_bigint() %}
 {%- set rate_type = type_double() %}
 {%- set money_type = 'decimal(28, 6)' %}
@@ -218,6 +220,13 @@ session_features as (
         count(
             case when days_ago < {{ engagement_window }} and n_content_page_views > 0 then customer_key end
         ) as n_content_sessions_engagement_window,
+        -- engagement trend windows (churn vars), compared as per-day rates by customer_churn_risk
+        count(case when days_ago < {{ trend_recent_days }} then customer_key end) as n_sessions_recent_window,
+        count(
+            case
+                when days_ago >= {{ trend_recent_days }} and days_ago < {{ trend_prior_end_days }} then customer_key
+            end
+        ) as n_sessions_prior_window,
         count(*) as n_sessions,
         count(case when device_category = 'mobile' then customer_key end) as n_mobile_sessions,
         count(distinct user_pseudo_id) as n_devices,
@@ -324,6 +333,19 @@ email_campaigns as (
         ) as n_unsubscribes,
         count(case when event_type = 'open' then customer_key end) as n_opens_lifetime,
         count(case when event_type = 'click' then customer_key end) as n_clicks_lifetime,
+        -- engagement trend windows (churn vars), as for sessions
+        count(
+            case when event_type in ('open', 'click') and days_ago < {{ trend_recent_days }} then customer_key end
+        ) as n_engagements_recent_window,
+        count(
+            case
+                when
+                    event_type in ('open', 'click')
+                    and days_ago >= {{ trend_recent_days }}
+                    and days_ago < {{ trend_prior_end_days }}
+                    then customer_key
+            end
+        ) as n_engagements_prior_window,
         min(case when event_type in ('open', 'click') then days_ago end) as days_since_last_engagement
     from email_events_dated
     group by customer_key, campaign_key
@@ -336,6 +358,8 @@ email_features as (
         sum(n_opens) as n_opens,
         sum(n_clicks) as n_clicks,
         sum(n_unsubscribes) as n_unsubscribes,
+        sum(n_engagements_recent_window) as n_engagements_recent_window,
+        sum(n_engagements_prior_window) as n_engagements_prior_window,
         count(case when n_sends > 0 then campaign_key end) as n_campaigns_sent,
         count(case when n_sends > 0 and n_opens_lifetime > 0 then campaign_key end) as n_campaigns_opened,
         count(case when n_sends > 0 and n_clicks_lifetime > 0 then campaign_key end) as n_campaigns_clicked,
@@ -470,6 +494,10 @@ final as (
         {%- endfor %}
         cast(session_features.days_since_last_session as {{ count_type }}) as days_since_last_session,
         cast(
+            coalesce(session_features.n_sessions_recent_window, 0) as {{ count_type }}
+        ) as n_sessions_recent_window,
+        cast(coalesce(session_features.n_sessions_prior_window, 0) as {{ count_type }}) as n_sessions_prior_window,
+        cast(
             cast(session_features.n_converted_sessions_engagement_window as {{ rate_type }})
             / nullif(session_features.n_sessions_engagement_window, 0) as {{ rate_type }}
         ) as conversion_rate_{{ engagement_window }}d,
@@ -516,6 +544,12 @@ final as (
         cast(
             email_features.days_since_last_engagement as {{ count_type }}
         ) as days_since_last_email_engagement,
+        cast(
+            coalesce(email_features.n_engagements_recent_window, 0) as {{ count_type }}
+        ) as n_email_engagements_recent_window,
+        cast(
+            coalesce(email_features.n_engagements_prior_window, 0) as {{ count_type }}
+        ) as n_email_engagements_prior_window,
 
         -- support
         cast(coalesce(support_features.n_tickets_window, 0) as {{ count_type }}) as n_tickets_{{ support_window }}d,

@@ -21,26 +21,24 @@ order_summary as (
         customer_key,
         first_order_date,
         last_order_date,
-        previous_order_date,
         days_since_first_order,
         days_since_last_order,
-        days_between_last_two_order_days,
+        reactivation_gap_days,
         n_orders,
-        n_order_days,
-        mean_days_between_order_days
+        mean_days_between_orders
     from {{ ref('int_customer_order_summary') }}
 ),
 
 thresholds as (
     select
         customer_key,
-        n_order_days >= {{ t.rhythm_min_order_days }} as has_purchase_rhythm,
+        n_orders >= {{ t.rhythm_min_orders }} as has_purchase_rhythm,
         case
-            when n_order_days >= {{ t.rhythm_min_order_days }}
+            when n_orders >= {{ t.rhythm_min_orders }}
                 then
                     least(
                         greatest(
-                            {{ t.rhythm_multiplier }} * mean_days_between_order_days,
+                            {{ t.rhythm_multiplier }} * mean_days_between_orders,
                             cast({{ t.rhythm_min_at_risk }} as {{ double_type }})
                         ),
                         cast({{ t.dormant }} as {{ double_type }})
@@ -58,7 +56,7 @@ final as (
             when order_summary.customer_key is null then 'prospect'
             when order_summary.days_since_first_order < {{ t.new }} then 'new'
             when
-                order_summary.days_between_last_two_order_days >= {{ t.dormant }}
+                order_summary.reactivation_gap_days >= {{ t.dormant }}
                 and order_summary.days_since_last_order < {{ t.reactivated }}
                 then 'reactivated'
             when order_summary.days_since_last_order >= {{ t.churned }} then 'churned'
@@ -68,13 +66,11 @@ final as (
         end as lifecycle_stage,
         order_summary.first_order_date,
         order_summary.last_order_date,
-        order_summary.previous_order_date,
         order_summary.days_since_first_order,
         order_summary.days_since_last_order,
-        order_summary.days_between_last_two_order_days,
+        order_summary.reactivation_gap_days,
         coalesce(order_summary.n_orders, 0) as n_orders,
-        coalesce(order_summary.n_order_days, 0) as n_order_days,
-        order_summary.mean_days_between_order_days,
+        order_summary.mean_days_between_orders,
         coalesce(thresholds.has_purchase_rhythm, false) as has_purchase_rhythm,
         thresholds.at_risk_after_days
     from customers

@@ -104,41 +104,6 @@ percentile_tiers as (
     where top_share_from is not null and top_share_to is not null
 ),
 
--- one row per ranked (customer, measure): the percentile tier holding n_above / n_ranked, tested
--- as n_above >= from × n_ranked and n_above < to × n_ranked (exact decimal arithmetic, no
--- floating-point boundary). The seed tiles [0, 1] (tested), so each matches exactly one tier.
-ranked_measures as (
-    select
-        customer_key,
-        'clv' as measure,
-        clv_n_above as n_above,
-        clv_n_ranked as n_ranked
-    from ranked
-    where clv_n_above is not null
-    union all
-    select
-        customer_key,
-        'contribution' as measure,
-        contribution_n_above as n_above,
-        contribution_n_ranked as n_ranked
-    from ranked
-    where contribution_n_above is not null
-),
-
-tiers as (
-    select
-        ranked_measures.customer_key,
-        max(case when ranked_measures.measure = 'clv' then percentile_tiers.tier_code end) as clv_tier_code,
-        max(case when ranked_measures.measure = 'contribution' then percentile_tiers.tier_code end)
-            as contribution_tier_code
-    from ranked_measures
-    cross join percentile_tiers
-    where
-        ranked_measures.n_above >= percentile_tiers.top_share_from * ranked_measures.n_ranked
-        and ranked_measures.n_above < percentile_tiers.top_share_to * ranked_measures.n_ranked
-    group by ranked_measures.customer_key
-),
-
 final as (
     select
         ranked.customer_key,
@@ -161,18 +126,28 @@ final as (
         case
             when ranked.historical_clv_amount < 0 then 'negative'
             when ranked.clv_n_above is null then 'no_orders'
-            else tiers.clv_tier_code
+            else clv_tiers.tier_code
         end as value_tier,
         cast(ranked.contribution_n_above as {{ dbt.type_bigint() }}) as contribution_n_above,
         case
             when ranked.contribution_amount < 0 then 'negative'
             when ranked.contribution_n_above is null then 'no_orders'
-            else tiers.contribution_tier_code
+            else contribution_tiers.tier_code
         end as contribution_tier
     from ranked
     cross join as_of
-    left join tiers
-        on ranked.customer_key = tiers.customer_key
+    -- the percentile tier holding n_above / n_ranked, tested as n_above >= from × n_ranked and
+    -- n_above < to × n_ranked: exact decimal arithmetic, no floating-point boundary. The seed tiles
+    -- [0, 1] (tested), so a ranked customer matches exactly one row; a range join to a handful of
+    -- rows (no hash join back on customer_key).
+    left join percentile_tiers as clv_tiers
+        on
+            ranked.clv_n_above >= clv_tiers.top_share_from * ranked.clv_n_ranked
+            and ranked.clv_n_above < clv_tiers.top_share_to * ranked.clv_n_ranked
+    left join percentile_tiers as contribution_tiers
+        on
+            ranked.contribution_n_above >= contribution_tiers.top_share_from * ranked.contribution_n_ranked
+            and ranked.contribution_n_above < contribution_tiers.top_share_to * ranked.contribution_n_ranked
 )
 
 select * from final

@@ -1,0 +1,47 @@
+-- One row: the BG/NBD (r, alpha in days, a, b) and Gamma-Gamma (p, q, gamma in base currency) parameters
+-- every CLV score uses. From the Python fit where it runs, else from var clv_fallback_parameters.
+-- The condition must stay the same as the `enabled` config of int_btyd_parameters_fitted
+-- (_int_scoring__btyd.yml): the ref is only rendered when that model exists.
+{%- set use_fit = target.type != 'postgres' and var('clv_fit_with_python') %}
+{%- set fallback = var('clv_fallback_parameters') %}
+{%- set names = ['r', 'alpha', 'a', 'b', 'p', 'q', 'gamma'] %}
+{%- set double = type_double() %}
+{%- for name in names %}
+    {%- if fallback[name] is not number %}
+        {{ exceptions.raise_compiler_error("var clv_fallback_parameters needs a number for '" ~ name ~ "'") }}
+    {%- endif %}
+{%- endfor %}
+
+with
+
+parameters as (
+    {%- if use_fit %}
+        select
+            {%- for name in names %}
+                cast({{ name }} as {{ double }}) as {{ name }},
+            {%- endfor %}
+            'fit' as parameter_source
+        from {{ ref('int_btyd_parameters_fitted') }}
+    {%- else %}
+        select
+            {%- for name in names %}
+                cast({{ fallback[name] }} as {{ double }}) as {{ name }},
+            {%- endfor %}
+            'fallback' as parameter_source
+    {%- endif %}
+),
+
+final as (
+    select
+        r,
+        alpha,
+        a,
+        b,
+        p,
+        q,
+        gamma,
+        cast(parameter_source as {{ dbt.type_string() }}) as parameter_source
+    from parameters
+)
+
+select * from final
