@@ -9,7 +9,7 @@ rfm_segments and value_tiers (seeds/*.csv) and the "Customer scoring" vars of db
 writes one Parquet file per model with the model's columns and warehouse types. It mirrors the SQL
 rule by rule (the models are the spec); any drift between the two shows up as a checksum mismatch.
 
-Exactness: money (DECIMAL(28, 6)) is int64 micro-units throughout, ranks use method="min" (= SQL
+Exactness: money (DECIMAL(18, 6)) is int64 micro-units throughout, ranks use method="min" (= SQL
 rank()), scores are integer floor divisions and tier boundaries are integer comparisons
 (n_above × 10^6 < top_share_to × 10^6 × n_ranked), so nothing depends on float rounding.
 """
@@ -44,7 +44,7 @@ SCORING_VARS = [
     "value_shipping_cost_per_order", "value_return_handling_cost_per_item", "value_support_cost_per_ticket",
 ]
 
-# Output schemas: column -> warehouse type ("money" = decimal(28, 6) held as int64 micro-units,
+# Output schemas: column -> warehouse type ("money" = decimal(18, 6) held as int64 micro-units,
 # "date" = int days since 1970-01-01).
 SCHEMAS: dict[str, dict[str, str]] = {
     "int_customer_order_summary": {
@@ -321,7 +321,7 @@ def _days_to_date(values: pd.Series) -> pa.Array:
 
 
 def to_arrow(df: pd.DataFrame, schema: dict[str, str]) -> pa.Table:
-    """The model's columns in its order with warehouse types (money -> decimal(28, 6))."""
+    """The model's columns in its order with warehouse types (money -> decimal(18, 6))."""
     arrays, names = [], []
     for col, kind in schema.items():
         source = {"as_of_date": "as_of_day", "first_order_date": "first_order_day",

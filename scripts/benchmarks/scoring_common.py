@@ -1,7 +1,7 @@
 """Shared pieces of the scoring benchmark: exact decimal <-> integer conversion and the canonical
 checksum both sides of the comparison go through.
 
-Money is DECIMAL(28, 6) in the warehouse. Python code here handles it as int64 micro-units (value ×
+Money is DECIMAL(18, 6) in the warehouse. Python code here handles it as int64 micro-units (value ×
 10^6), which is exact for any amount below 9.2 × 10^12: Arrow stores a decimal128 as a 16-byte
 two's-complement integer of the unscaled value, so the low 8 bytes are the micro-units whenever the
 high 8 bytes are the sign extension (checked; anything larger raises).
@@ -26,9 +26,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 MICRO = 1_000_000
-MONEY_TYPE = pa.decimal128(28, 6)
-# fct_orders stores money as decimal(18, 6) (64-bit; docs/decisions.md), the scoring outputs as (28, 6).
-FACT_MONEY_TYPE = pa.decimal128(18, 6)
+# fct_orders and the scoring stage store money as decimal(18, 6) (64-bit; docs/decisions.md 35).
+MONEY_TYPE = pa.decimal128(18, 6)
+FACT_MONEY_TYPE = MONEY_TYPE
 NULL_TEXT = "\\N"
 FLOAT_SIGNIFICANT_DIGITS = 9
 
@@ -60,7 +60,7 @@ def decimal_to_micro(values: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, np
 
 
 def micro_to_decimal(micro: np.ndarray, mask: np.ndarray | None = None) -> pa.Array:
-    """decimal128(28, 6) Arrow array from int64 micro-units (mask True = NULL)."""
+    """decimal128(18, 6) Arrow array from int64 micro-units (mask True = NULL)."""
     micro = np.ascontiguousarray(micro, dtype=np.int64)
     words = np.empty((len(micro), 2), dtype=np.int64)
     words[:, 0] = micro
@@ -80,7 +80,7 @@ def to_micro(value: object) -> int:
     d = Decimal(str(value))
     scaled = d * MICRO
     if scaled != scaled.to_integral_value():
-        raise ValueError(f"{value!r} has more than 6 decimals: the decimal(28, 6) arithmetic would round")
+        raise ValueError(f"{value!r} has more than 6 decimals: the decimal(18, 6) arithmetic would round")
     return int(scaled)
 
 

@@ -4,7 +4,7 @@
 -- against start dates computed once: "in the last N days" = order_date > as_of_date - N days.
 {%- set t = lifecycle_thresholds() %}
 {%- set rfm_window_days = var('rfm_window_days') %}
-{%- set money_type = 'decimal(28, 6)' %}
+{%- set money_type = 'decimal(18, 6)' %}
 
 with
 

@@ -4,7 +4,7 @@
 {%- set shipping_cost = var('value_shipping_cost_per_order') %}
 {%- set return_cost = var('value_return_handling_cost_per_item') %}
 {%- set support_cost = var('value_support_cost_per_ticket') %}
-{%- set money_type = 'decimal(28, 6)' %}
+{%- set money_type = 'decimal(18, 6)' %}
 
 with
 
@@ -63,11 +63,15 @@ amounts as (
 contributions as (
     select
         *,
-        shipping_cost_amount - shipping_charged_amount as shipping_subsidy_amount,
-        historical_clv_amount
-        - (shipping_cost_amount - shipping_charged_amount)
-        - return_handling_cost_amount
-        - support_cost_amount as contribution_amount
+        -- back to 64-bit decimals: each subtraction widens the type, and 128-bit values rank slower
+        cast(shipping_cost_amount - shipping_charged_amount as {{ money_type }}) as shipping_subsidy_amount,
+        cast(
+            historical_clv_amount
+            - (shipping_cost_amount - shipping_charged_amount)
+            - return_handling_cost_amount
+            - support_cost_amount
+            as {{ money_type }}
+        ) as contribution_amount
     from amounts
 ),
 
