@@ -1,8 +1,12 @@
--- Σ over customers of sessions and page views (each window, and lifetime sessions) = the same
--- figures recomputed from fct_sessions: non-bot sessions with a customer_key and session_date in
--- (as_of_date − N days, as_of_date].
+-- Σ over customers of sessions and page views (each window, and lifetime sessions) and of the churn
+-- trend window sessions = the same figures recomputed from fct_sessions: non-bot sessions with a
+-- customer_key and session_date in (as_of_date − N days, as_of_date]; for the trend windows
+-- (as_of_date − R days, as_of_date] (recent) and (as_of_date − R − P days, as_of_date − R days]
+-- (prior), R = churn_recent_window_days, P = churn_prior_window_days.
 {%- set windows = var('customer_features_web_windows_days') %}
-{%- set measures = ['n_sessions'] %}
+{%- set recent_days = var('churn_recent_window_days') %}
+{%- set prior_end_days = recent_days + var('churn_prior_window_days') %}
+{%- set measures = ['n_sessions', 'n_sessions_recent_window', 'n_sessions_prior_window'] %}
 {%- for days in windows %}
     {%- do measures.append('n_sessions_' ~ days ~ 'd') %}
     {%- do measures.append('n_page_views_' ~ days ~ 'd') %}
@@ -35,6 +39,12 @@ expected as (
             count(case when {{ in_window }} then session_id end) as n_sessions_{{ days }}d,
             coalesce(sum(case when {{ in_window }} then n_page_views end), 0) as n_page_views_{{ days }}d,
         {%- endfor %}
+        {%- set recent_start = dbt.dateadd('day', -recent_days, 'as_of_date') %}
+        {%- set prior_start = dbt.dateadd('day', -prior_end_days, 'as_of_date') %}
+        count(case when session_date > {{ recent_start }} then session_id end) as n_sessions_recent_window,
+        count(
+            case when session_date > {{ prior_start }} and session_date <= {{ recent_start }} then session_id end
+        ) as n_sessions_prior_window,
         count(session_id) as n_sessions
     from sessions
 ),
