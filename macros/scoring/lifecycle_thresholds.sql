@@ -3,14 +3,14 @@
     dormant, positive multiplier). A bad combination stops the run with a message naming the vars. -#}
 {% macro lifecycle_thresholds() -%}
     {%- set t = {
-        'new': var('lifecycle_new_days') | int,
-        'at_risk': var('lifecycle_at_risk_days') | int,
-        'dormant': var('lifecycle_dormant_days') | int,
-        'churned': var('lifecycle_churned_days') | int,
-        'rhythm_min_orders': var('lifecycle_rhythm_min_orders') | int,
-        'rhythm_multiplier': var('lifecycle_rhythm_multiplier') | float,
-        'rhythm_min_at_risk': var('lifecycle_rhythm_min_at_risk_days') | int,
-        'reactivated': var('lifecycle_reactivated_days') | int,
+        'new': checked_var('lifecycle_new_days') | int,
+        'at_risk': checked_var('lifecycle_at_risk_days') | int,
+        'dormant': checked_var('lifecycle_dormant_days') | int,
+        'churned': checked_var('lifecycle_churned_days') | int,
+        'rhythm_min_orders': checked_var('lifecycle_rhythm_min_orders') | int,
+        'rhythm_multiplier': checked_var('lifecycle_rhythm_multiplier') | float,
+        'rhythm_min_at_risk': checked_var('lifecycle_rhythm_min_at_risk_days') | int,
+        'reactivated': checked_var('lifecycle_reactivated_days') | int,
     } -%}
     {%- if not (0 < t.new < t.at_risk <= t.dormant < t.churned) -%}
         {{ exceptions.raise_compiler_error("Lifecycle vars must satisfy 0 < lifecycle_new_days < lifecycle_at_risk_days <= lifecycle_dormant_days < lifecycle_churned_days (got " ~ t.new ~ ", " ~ t.at_risk ~ ", " ~ t.dormant ~ ", " ~ t.churned ~ ").") }}

@@ -118,10 +118,7 @@ def measure(cmd: list[str], env: dict[str, str], log_file: Path, cwd: Path = ROO
 
 
 def dbt_env(workdir: Path) -> dict[str, str]:
-    no_raw = workdir / "no_raw"  # the synthetic warehouse has no raw files: the on-run-start hook skips them
-    no_raw.mkdir(exist_ok=True)
-    env = dict(os.environ, DO_NOT_TRACK="1", DBT_TARGET="duckdb", DUCKDB_PATH=str(workdir / "warehouse.duckdb"),
-               RAW_DATA_ROOT=str(no_raw))
+    env = dict(os.environ, DO_NOT_TRACK="1", DBT_TARGET="duckdb", DUCKDB_PATH=str(workdir / "warehouse.duckdb"))
     env.setdefault("DBT_PROFILES_DIR", str(ROOT / "profiles"))
     return env
 
@@ -130,8 +127,9 @@ def dbt_command(workdir: Path, *args: str) -> list[str]:
     dbt = Path(sys.executable).parent / "dbt"
     if not dbt.exists():
         dbt = Path(shutil.which("dbt") or "dbt")
+    # the synthetic warehouse has no raw files: declare none (var raw_sources), so none is required
     return [str(dbt), *args, "--project-dir", str(ROOT), "--target-path", str(workdir / "dbt_target"),
-            "--log-path", str(workdir / "dbt_logs")]
+            "--log-path", str(workdir / "dbt_logs"), "--vars", "{raw_sources: {}}"]
 
 
 def seed(workdir: Path) -> None:

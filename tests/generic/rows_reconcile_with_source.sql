@@ -6,7 +6,7 @@
 with
 
 rows_in as (
-    select count(*) as n from {{ source(source_name, table_name) }}
+    select count(*) as n from {{ raw_source(source_name, table_name) }} as raw_rows
 ),
 
 rows_out as (

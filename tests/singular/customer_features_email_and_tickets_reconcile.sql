@@ -1,8 +1,8 @@
 -- Σ over customers of email events in the window and of support tickets (window and lifetime) =
 -- the same figures recomputed from staging: email events whose email is a person's identifier,
 -- tickets whose CRM contact, else email, resolves to a person.
-{%- set email_days = var('customer_features_email_window_days') %}
-{%- set support_days = var('customer_features_support_window_days') %}
+{%- set email_days = checked_var('customer_features_email_window_days') %}
+{%- set support_days = checked_var('customer_features_support_window_days') %}
 {%- set email_types = {'send': 'sends', 'open': 'opens', 'click': 'clicks', 'unsubscribe': 'unsubscribes'} %}
 with
 

@@ -1,6 +1,8 @@
 -- Per order, the lines of fct_order_lines add up to fct_orders in both currencies: units, gross,
 -- line discounts, item refunds, and Σ line net − order discount = order net. A full outer join, so
 -- an order without lines or lines without an order fail too; `is distinct from` catches nulls.
+-- Needs an order_lines source (var raw_sources): without one there is nothing to reconcile.
+{{ config(enabled=raw_source_enabled('shopify', 'order_lines')) }}
 with
 
 lines_per_order as (

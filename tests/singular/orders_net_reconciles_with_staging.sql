@@ -3,7 +3,9 @@
 --    discounts, refund lines): equal to the cent (each part was converted once, in staging);
 -- 2. per order, in the order currency, from the charged totals: total - tax - shipping - item
 --    refunds, within var order_amount_tolerance (the slack staging allows on order totals).
+-- Without an order_lines source (var raw_sources) the merchandise is each order's subtotal.
 -- Returns the failing comparisons.
+{%- set has_lines = raw_source_enabled('shopify', 'order_lines') %}
 with
 
 fct as (
@@ -17,6 +19,7 @@ fct as (
 orders as (
     select
         order_id,
+        subtotal_amount,
         discount_amount,
         total_amount_local,
         tax_amount_local,
@@ -50,7 +53,11 @@ refund_lines_per_order as (
 
 base_total_from_parts as (
     select
-        (select sum(gross_amount - discount_amount) from order_lines)
+        {%- if has_lines %}
+            (select sum(gross_amount - discount_amount) from order_lines)
+        {%- else %}
+            (select sum(coalesce(subtotal_amount, 0)) from orders)
+        {%- endif %}
         - (select sum(discount_amount) from orders)
         - (select coalesce(sum(refund_amount), 0) from refund_lines) as expected_net_amount,
         (select sum(net_amount) from fct) as actual_net_amount

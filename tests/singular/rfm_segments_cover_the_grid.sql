@@ -1,6 +1,6 @@
 -- The seed rfm_segments must name every (r_score, f_score) cell of the 1..rfm_score_levels grid
 -- plus (0, 0) for prospects, nothing outside it, and one segment_name per segment_code.
-{%- set levels = var('rfm_score_levels') %}
+{%- set levels = checked_var('rfm_score_levels') %}
 with
 
 scores as (

@@ -1,7 +1,7 @@
 -- Totals in = totals out for sessionization: every stg_ga4__events row is counted in exactly one
 -- session (events, page views, add-to-carts, purchases, revenue), the add-to-cart value is
 -- recomputed from the items, and fct_sessions has one row per int_web_sessions row. Returns one
--- row, with every expected and actual total, when any of them differ.
+-- row, with every expected and actual total, when any of them differ. No web data: every total is 0.
 with
 
 events as (
@@ -50,9 +50,9 @@ cart_items_per_event as (
 expected as (
     select
         count(*) as n_events,
-        sum(case when event_name = 'page_view' then 1 else 0 end) as n_page_views,
-        sum(case when event_name = 'add_to_cart' then 1 else 0 end) as n_add_to_cart,
-        sum(case when event_name = 'purchase' then 1 else 0 end) as n_purchases,
+        coalesce(sum(case when event_name = 'page_view' then 1 else 0 end), 0) as n_page_views,
+        coalesce(sum(case when event_name = 'add_to_cart' then 1 else 0 end), 0) as n_add_to_cart,
+        coalesce(sum(case when event_name = 'purchase' then 1 else 0 end), 0) as n_purchases,
         coalesce(sum(purchase_revenue_amount), 0) as purchase_revenue_amount,
         (
             select coalesce(sum({{ convert_to_base('items_amount_local', 'rate_to_base') }}), 0)
@@ -64,12 +64,12 @@ expected as (
 
 actual as (
     select
-        sum(n_events) as n_events,
-        sum(n_page_views) as n_page_views,
-        sum(n_add_to_cart) as n_add_to_cart,
-        sum(n_purchases) as n_purchases,
-        sum(purchase_revenue_amount) as purchase_revenue_amount,
-        sum(add_to_cart_amount) as add_to_cart_amount,
+        coalesce(sum(n_events), 0) as n_events,
+        coalesce(sum(n_page_views), 0) as n_page_views,
+        coalesce(sum(n_add_to_cart), 0) as n_add_to_cart,
+        coalesce(sum(n_purchases), 0) as n_purchases,
+        coalesce(sum(purchase_revenue_amount), 0) as purchase_revenue_amount,
+        coalesce(sum(add_to_cart_amount), 0) as add_to_cart_amount,
         count(*) as n_sessions
     from {{ ref('fct_sessions') }}
 ),

@@ -1,6 +1,22 @@
 -- The as-of date every time window and score is measured from: var as_of_date, or else the latest
 -- day with usable business activity (quarantined rows, e.g. planted future timestamps, never count).
+-- A var outside the data's span (first to latest usable day) stops the run with a message.
 {%- set literal = as_of_date_literal() %}
+{%- if literal is not none and execute %}
+    {%- set span = run_query(
+        "select min(first_date), max(latest_date) from ("
+        ~ " select min(order_date) as first_date, max(order_date) as latest_date from " ~ ref('stg_shopify__orders')
+        ~ " union all"
+        ~ " select min(event_date), max(event_date) from " ~ ref('stg_ga4__events')
+        ~ ") as spans"
+    ).rows[0] %}
+    {%- set as_of = var('as_of_date') | string | trim %}
+    {%- if span[0] is none %}
+        {{ exceptions.raise_compiler_error("var as_of_date is " ~ as_of ~ ", but there is no usable order or web event to score (see staging.quarantine_rows).") }}
+    {%- elif as_of < span[0] | string or as_of > span[1] | string %}
+        {{ exceptions.raise_compiler_error("var as_of_date " ~ as_of ~ " is outside the data's span, " ~ span[0] ~ " to " ~ span[1] ~ " (usable orders and web events). Pick a date inside it, or leave the var unset to use " ~ span[1] ~ ".") }}
+    {%- endif %}
+{%- endif %}
 with
 
 orders as (

@@ -1,7 +1,7 @@
 -- Identity evidence: every distinct pair of identifiers seen together on one record, per evidence
 -- source, with when it was first and last seen. A record carrying one identifier only gives a row
 -- whose right side is null, so that identifier still becomes a node.
-{%- set web_user_is_shop_customer = var('identity_web_user_id_is_shop_customer_id') %}
+{%- set web_user_is_shop_customer = checked_var('identity_web_user_id_is_shop_customer_id') %}
 with
 
 contacts as (

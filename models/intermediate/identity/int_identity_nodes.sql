@@ -2,7 +2,7 @@
 -- depends_on: {{ ref('identity_blocklist') }}
 {#- Accounts a device is used with: GA4 user_ids, and the shop customer ids its purchases name when they
     are the same id system (var identity_web_user_id_is_shop_customer_id). #}
-{%- set same_id_system = var('identity_web_user_id_is_shop_customer_id') %}
+{%- set same_id_system = checked_var('identity_web_user_id_is_shop_customer_id') %}
 {%- set account_types = "'web_user_id', 'shop_customer_id'" if same_id_system else "'web_user_id'" %}
 with
 

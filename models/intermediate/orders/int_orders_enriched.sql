@@ -1,6 +1,9 @@
 -- One row per order with its money split into gross, discounts, refunds and net (definitions in
 -- _int_orders__models.yml). Lines, refunds and refund lines are summed per order before the join,
 -- so no amount is counted twice. Amounts are cast to one decimal type, the same on every engine.
+-- Without an order_lines source (var raw_sources), an order's gross is its subtotal: line prices
+-- after line discounts, which are then unknown and zero.
+{%- set has_lines = raw_source_enabled('shopify', 'order_lines') %}
 with
 
 orders as (
@@ -21,10 +24,12 @@ orders as (
         fx_rate_to_base,
         shipping_country_code,
         has_discount_code,
+        subtotal_amount_local,
         discount_amount_local,
         shipping_amount_local,
         tax_amount_local,
         total_amount_local,
+        subtotal_amount,
         discount_amount,
         shipping_amount,
         tax_amount,
@@ -115,7 +120,11 @@ joined as (
         coalesce(lines_per_order.n_items, 0) as n_items,
         coalesce(refunds_per_order.n_refunds, 0) as n_refunds,
         coalesce(refund_lines_per_order.n_items_refunded, 0) as n_items_refunded,
-        coalesce(lines_per_order.gross_amount_local, 0) as gross_amount_local,
+        {%- if has_lines %}
+            coalesce(lines_per_order.gross_amount_local, 0) as gross_amount_local,
+        {%- else %}
+            coalesce(orders.subtotal_amount_local, 0) as gross_amount_local,
+        {%- endif %}
         coalesce(lines_per_order.line_discount_amount_local, 0) as line_discount_amount_local,
         orders.discount_amount_local as order_discount_amount_local,
         coalesce(refund_lines_per_order.item_refund_amount_local, 0) as item_refund_amount_local,
@@ -123,7 +132,11 @@ joined as (
         orders.shipping_amount_local,
         orders.tax_amount_local,
         orders.total_amount_local,
-        coalesce(lines_per_order.gross_amount, 0) as gross_amount,
+        {%- if has_lines %}
+            coalesce(lines_per_order.gross_amount, 0) as gross_amount,
+        {%- else %}
+            coalesce(orders.subtotal_amount, 0) as gross_amount,
+        {%- endif %}
         coalesce(lines_per_order.line_discount_amount, 0) as line_discount_amount,
         orders.discount_amount as order_discount_amount,
         coalesce(refund_lines_per_order.item_refund_amount, 0) as item_refund_amount,

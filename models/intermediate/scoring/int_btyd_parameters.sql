@@ -2,15 +2,10 @@
 -- every CLV score uses. From the Python fit where it runs, else from var clv_fallback_parameters.
 -- The condition must stay the same as the `enabled` config of int_btyd_parameters_fitted
 -- (_int_scoring__btyd.yml): the ref is only rendered when that model exists.
-{%- set use_fit = target.type != 'postgres' and var('clv_fit_with_python') %}
-{%- set fallback = var('clv_fallback_parameters') %}
+{%- set use_fit = target.type != 'postgres' and checked_var('clv_fit_with_python') %}
+{%- set fallback = checked_var('clv_fallback_parameters') %}
 {%- set names = ['r', 'alpha', 'a', 'b', 'p', 'q', 'gamma'] %}
 {%- set double = type_double() %}
-{%- for name in names %}
-    {%- if fallback[name] is not number %}
-        {{ exceptions.raise_compiler_error("var clv_fallback_parameters needs a number for '" ~ name ~ "'") }}
-    {%- endif %}
-{%- endfor %}
 
 with
 

@@ -6,9 +6,9 @@
 --   E[Y(t) | alive] = C * ((1 - exp((a - 1) L)) / (a - 1) - exp((a - 1) L) * S(z)),  S(z) = sum_k e_k z^k
 -- (Fader, Hardie and Lee 2005, eq. 10, after the Euler transformation of 2F1; docs/decisions.md).
 -- S(z) takes 2^b terms for the smallest b whose tail bound is below clv_series_tolerance.
-{%- set horizon_days = var('clv_horizon_days') %}
-{%- set periods = var('clv_discount_periods') | int %}
-{%- set log_tolerance = 'ln(' ~ var('clv_series_tolerance') ~ ')' %}
+{%- set horizon_days = checked_var('clv_horizon_days') %}
+{%- set periods = checked_var('clv_discount_periods') | int %}
+{%- set log_tolerance = 'ln(' ~ checked_var('clv_series_tolerance') ~ ')' %}
 {#- exp() of more than +-700 leaves the double range, where PostgreSQL raises instead of returning 0 / inf -#}
 {%- set max_exp_argument = 700 %}
 {#- below this |(a - 1) L| the closed form (1 - exp(u)) / (a - 1) loses digits (and is 0/0 at a = 1):

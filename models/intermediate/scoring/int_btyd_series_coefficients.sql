@@ -7,7 +7,7 @@
 -- equality join on the buckets 0 .. b. The extra last term only serves the truncation bound.
 -- When a <= 2 every |e_k| <= |e_1|, so a frequency never needs more terms than its youngest buyer's
 -- longest step (largest z) could: the table stops there (a few per cent of the rows at 10k buyers).
-{%- set max_terms = var('clv_series_max_terms') | int %}
+{%- set max_terms = checked_var('clv_series_max_terms') | int %}
 {%- set ns = namespace(doublings=0) %}
 {%- for _ in range(40) %}
     {%- if 2 ** ns.doublings < max_terms %}
@@ -17,8 +17,8 @@
 {%- set max_series_terms = 2 ** ns.doublings %}
 {%- set last_term_index = max_series_terms + 1 %}
 {%- set n_digits = last_term_index | string | length %}
-{%- set horizon_days = var('clv_horizon_days') %}
-{%- set log_tolerance = 'ln(' ~ var('clv_series_tolerance') ~ ')' %}
+{%- set horizon_days = checked_var('clv_horizon_days') %}
+{%- set log_tolerance = 'ln(' ~ checked_var('clv_series_tolerance') ~ ')' %}
 {%- set double = type_double() %}
 {%- set place_values = [] %}
 {%- for position in range(n_digits) %}

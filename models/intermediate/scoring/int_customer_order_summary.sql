@@ -3,7 +3,7 @@
 -- one group by, no distinct count, no second pass (decision 29). Windows are date comparisons
 -- against start dates computed once: "in the last N days" = order_date > as_of_date - N days.
 {%- set t = lifecycle_thresholds() %}
-{%- set rfm_window_days = var('rfm_window_days') %}
+{%- set rfm_window_days = checked_var('rfm_window_days') %}
 {%- set money_type = 'decimal(18, 6)' %}
 
 with

@@ -1,9 +1,9 @@
 -- One row per web session of a device (user_pseudo_id). Sessions are cut in one ordered pass over
 -- each device's events: lag/lead find the boundaries, a running sum numbers the sessions, one
 -- aggregation describes them. No self-join on events (see _int_web__models.yml for the rules).
-{%- set timeout_minutes = var('session_inactivity_timeout_minutes') %}
-{%- set grace_seconds = var('session_start_grace_seconds') %}
-{%- set content_prefixes = var('session_content_page_prefixes') %}
+{%- set timeout_minutes = checked_var('session_inactivity_timeout_minutes') %}
+{%- set grace_seconds = checked_var('session_start_grace_seconds') %}
+{%- set content_prefixes = checked_var('session_content_page_prefixes') %}
 {%- set content_page_matches = [] %}
 {%- for prefix in content_prefixes %}
     {%- do content_page_matches.append("events.page_path like '" ~ prefix ~ "%'") %}

@@ -2,17 +2,17 @@
 -- features as of the as-of date. Each source is aggregated to the customer grain once (all windows
 -- by conditional aggregation in one group by) and left-joined to the customer list. "In the last N
 -- days" means days_ago = as_of_date - event date in [0, N - 1] (docs block customer_feature_windows).
-{%- set order_windows = var('customer_features_order_windows_days') %}
-{%- set aov_window = var('customer_features_aov_window_days') %}
-{%- set web_windows = var('customer_features_web_windows_days') %}
-{%- set engagement_window = var('customer_features_web_engagement_window_days') %}
-{%- set cart_window = var('customer_features_cart_window_days') %}
-{%- set email_window = var('customer_features_email_window_days') %}
-{%- set support_window = var('customer_features_support_window_days') %}
-{%- set technology_active_days = var('customer_features_technology_active_days') %}
-{%- set technology_categories = var('customer_features_technology_categories') %}
-{%- set trend_recent_days = var('churn_recent_window_days') %}
-{%- set trend_prior_end_days = trend_recent_days + var('churn_prior_window_days') %}
+{%- set order_windows = checked_var('customer_features_order_windows_days') %}
+{%- set aov_window = checked_var('customer_features_aov_window_days') %}
+{%- set web_windows = checked_var('customer_features_web_windows_days') %}
+{%- set engagement_window = checked_var('customer_features_web_engagement_window_days') %}
+{%- set cart_window = checked_var('customer_features_cart_window_days') %}
+{%- set email_window = checked_var('customer_features_email_window_days') %}
+{%- set support_window = checked_var('customer_features_support_window_days') %}
+{%- set technology_active_days = checked_var('customer_features_technology_active_days') %}
+{%- set technology_categories = checked_var('customer_features_technology_categories') %}
+{%- set trend_recent_days = checked_var('churn_recent_window_days') %}
+{%- set trend_prior_end_days = trend_recent_days + checked_var('churn_prior_window_days') %}
 {%- set count_type = dbt.type_bigint() %}
 {%- set rate_type = type_double() %}
 {%- set money_type = 'decimal(28, 6)' %}

@@ -2,21 +2,16 @@
 -- date: the BG/NBD dropout probability 1 - p_alive (customer_clv) blended with an engagement-decline
 -- signal (web sessions and email opens + clicks, recent vs prior window as per-day rates, counted in
 -- customer_features), cut into bands. Formula and rules: the model description in _scoring__churn.yml.
-{%- set recent_days = var('churn_recent_window_days') %}
-{%- set prior_days = var('churn_prior_window_days') %}
-{%- set evidence_events = var('churn_decline_evidence_events') %}
-{%- set session_weight = var('churn_session_decline_weight') %}
-{%- set email_weight = var('churn_email_decline_weight') %}
-{%- set p_alive_weight = var('churn_p_alive_weight') %}
-{%- set medium_min = var('churn_band_medium_min') %}
-{%- set high_min = var('churn_band_high_min') %}
-{%- set critical_min = var('churn_band_critical_min') %}
-{%- set windows_ok = recent_days >= 1 and prior_days >= 1 and evidence_events >= 0 %}
-{%- set weights_ok = session_weight >= 0 and email_weight >= 0 and session_weight + email_weight > 0 %}
-{%- set bands_ok = 0 <= p_alive_weight <= 1 and 0 < medium_min < high_min < critical_min <= 1 %}
-{%- if not (windows_ok and weights_ok and bands_ok) %}
-    {{ exceptions.raise_compiler_error("Churn vars must satisfy churn_recent_window_days >= 1, churn_prior_window_days >= 1, churn_decline_evidence_events >= 0, decline weights >= 0 with a positive sum, 0 <= churn_p_alive_weight <= 1 and 0 < churn_band_medium_min < churn_band_high_min < churn_band_critical_min <= 1.") }}
-{%- endif %}
+{%- set recent_days = checked_var('churn_recent_window_days') %}
+{%- set prior_days = checked_var('churn_prior_window_days') %}
+{%- set evidence_events = checked_var('churn_decline_evidence_events') %}
+{%- set session_weight = checked_var('churn_session_decline_weight') %}
+{%- set email_weight = checked_var('churn_email_decline_weight') %}
+{%- set p_alive_weight = checked_var('churn_p_alive_weight') %}
+{%- set medium_min = checked_var('churn_band_medium_min') %}
+{%- set high_min = checked_var('churn_band_high_min') %}
+{%- set critical_min = checked_var('churn_band_critical_min') %}
+{#- the vars' ranges and order are checked up front by validate_vars() #}
 {%- set rate_type = type_double() %}
 {%- set score_decimal = 'decimal(28, 12)' %}
 

@@ -6,9 +6,9 @@
 --   order value  = p (gamma + x m) / (p x + q - 1), m = mean repeat-day spend floored at 0
 --   CLV          = order value * P(alive) * sum over steps i of
 --                  (E[Y(t_i) | alive] - E[Y(t_(i-1)) | alive]) / (1 + annual rate)^(t_i / 365)
-{%- set horizon_days = var('clv_horizon_days') %}
-{%- set periods = var('clv_discount_periods') | int %}
-{%- set annual_rate = var('clv_annual_discount_rate') %}
+{%- set horizon_days = checked_var('clv_horizon_days') %}
+{%- set periods = checked_var('clv_discount_periods') | int %}
+{%- set annual_rate = checked_var('clv_annual_discount_rate') %}
 {#- the annual rate compounds once per 365 days -#}
 {%- set days_per_year = 365 %}
 {#- exp() of more than +-700 leaves the double range, where PostgreSQL raises instead of returning 0 / inf -#}

@@ -2,7 +2,7 @@
 -- Scores rank buyers against each other (docs block rfm_scores): R among all buyers, F and M among
 -- buyers with an order in the window (the others score 1). The segment comes from the seed
 -- rfm_segments by (r_score, f_score). Customers without a counted order are Prospects (cell 0, 0).
-{%- set levels = var('rfm_score_levels') %}
+{%- set levels = checked_var('rfm_score_levels') %}
 
 with
 

@@ -1,9 +1,9 @@
 -- Value per customer (every customer_key of dim_customers) as of the as-of date: historical CLV
 -- (net revenue to date), contribution after the costs a customer causes, and a tier for each
 -- (docs block value_measures). Unit costs are vars; tiers come from the seed value_tiers.
-{%- set shipping_cost = var('value_shipping_cost_per_order') %}
-{%- set return_cost = var('value_return_handling_cost_per_item') %}
-{%- set support_cost = var('value_support_cost_per_ticket') %}
+{%- set shipping_cost = checked_var('value_shipping_cost_per_order') %}
+{%- set return_cost = checked_var('value_return_handling_cost_per_item') %}
+{%- set support_cost = checked_var('value_support_cost_per_ticket') %}
 {%- set money_type = 'decimal(18, 6)' %}
 
 with

@@ -43,7 +43,7 @@ with
         select distinct
             {{ row_fingerprint('raw_rows') }} as _row_fingerprint,
             {{ to_json_text('raw_rows') }} as raw_payload
-        from {{ source(system, table) }} as raw_rows
+        from {{ raw_source(system, table) }} as raw_rows
         where {{ row_fingerprint('raw_rows') }} in (
                 select {{ model }}_rejected._row_fingerprint from {{ model }}_rejected
             )

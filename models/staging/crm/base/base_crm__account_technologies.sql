@@ -4,7 +4,7 @@
 with
 
 source as (
-    select * from {{ source('crm', 'account_technologies') }}
+    select raw_rows.* from {{ raw_source('crm', 'account_technologies') }} as raw_rows
 ),
 
 typed as (

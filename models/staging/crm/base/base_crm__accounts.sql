@@ -3,7 +3,7 @@
 with
 
 source as (
-    select * from {{ source('crm', 'accounts') }}
+    select raw_rows.* from {{ raw_source('crm', 'accounts') }} as raw_rows
 ),
 
 country_aliases as (

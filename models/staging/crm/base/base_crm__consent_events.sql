@@ -3,7 +3,7 @@
 with
 
 source as (
-    select * from {{ source('crm', 'consent_events') }}
+    select raw_rows.* from {{ raw_source('crm', 'consent_events') }} as raw_rows
 ),
 
 typed as (

@@ -1,9 +1,11 @@
 {{ config(materialized='table') }}
+{%- set min_age_years = checked_var('min_customer_age_years') %}
+{%- set max_age_years = checked_var('max_customer_age_years') %}
 
 with
 
 source as (
-    select * from {{ source('crm', 'contacts') }}
+    select raw_rows.* from {{ raw_source('crm', 'contacts') }} as raw_rows
 ),
 
 country_aliases as (
@@ -104,8 +106,8 @@ final as (
         last_name,
         -- impossible birth dates are nulled, not quarantined: the contact is still usable
         case
-            when birth_date <= {{ dbt.dateadd('year', -var('min_customer_age_years'), 'cast(_loaded_at as date)') }}
-                and birth_date >= {{ dbt.dateadd('year', -var('max_customer_age_years'), 'cast(_loaded_at as date)') }}
+            when birth_date <= {{ dbt.dateadd('year', -min_age_years, 'cast(_loaded_at as date)') }}
+                and birth_date >= {{ dbt.dateadd('year', -max_age_years, 'cast(_loaded_at as date)') }}
                 then birth_date
         end as birth_date,
         gender,

@@ -3,7 +3,7 @@
 with
 
 source as (
-    select * from {{ source('crm', 'support_tickets') }}
+    select raw_rows.* from {{ raw_source('crm', 'support_tickets') }} as raw_rows
 ),
 
 typed as (

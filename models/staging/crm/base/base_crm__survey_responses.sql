@@ -3,7 +3,7 @@
 with
 
 source as (
-    select * from {{ source('crm', 'survey_responses') }}
+    select raw_rows.* from {{ raw_source('crm', 'survey_responses') }} as raw_rows
 ),
 
 typed as (

@@ -11,7 +11,7 @@
 with
 
 source as (
-    select * from {{ source('ga4', 'event_items') }}
+    select raw_rows.* from {{ raw_source('ga4', 'event_items') }} as raw_rows
 ),
 
 -- items belong to their event: an item whose event is missing or rejected cannot be placed in time

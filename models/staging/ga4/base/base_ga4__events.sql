@@ -18,7 +18,7 @@ with
         select
             nullif(trim(raw_rows.event_id), '') as event_id,
             {{ event_day }} as _partition_date
-        from {{ source('ga4', 'events') }} as raw_rows
+        from {{ raw_source('ga4', 'events') }} as raw_rows
         where raw_rows._loaded_at > {{ incremental_watermark() }}
     ),
 
@@ -34,7 +34,7 @@ with
 {% endif %}
 source as (
     select raw_rows.*
-    from {{ source('ga4', 'events') }} as raw_rows
+    from {{ raw_source('ga4', 'events') }} as raw_rows
     {% if is_incremental() %}
         where {{ event_day }} in (select rebuilt_days._partition_date from rebuilt_days)
     {% endif %}

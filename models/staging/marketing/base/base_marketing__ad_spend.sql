@@ -3,7 +3,7 @@
 with
 
 source as (
-    select * from {{ source('marketing', 'ad_spend') }}
+    select raw_rows.* from {{ raw_source('marketing', 'ad_spend') }} as raw_rows
 ),
 
 fx_rates as (

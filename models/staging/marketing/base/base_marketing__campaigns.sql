@@ -3,7 +3,7 @@
 with
 
 source as (
-    select * from {{ source('marketing', 'campaigns') }}
+    select raw_rows.* from {{ raw_source('marketing', 'campaigns') }} as raw_rows
 ),
 
 typed as (

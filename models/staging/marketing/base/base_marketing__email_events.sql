@@ -3,7 +3,7 @@
 with
 
 source as (
-    select * from {{ source('marketing', 'email_events') }}
+    select raw_rows.* from {{ raw_source('marketing', 'email_events') }} as raw_rows
 ),
 
 typed as (

@@ -3,7 +3,7 @@
 with
 
 source as (
-    select * from {{ source('marketing', 'experiment_assignments') }}
+    select raw_rows.* from {{ raw_source('marketing', 'experiment_assignments') }} as raw_rows
 ),
 
 typed as (

@@ -3,7 +3,7 @@
 with
 
 source as (
-    select * from {{ source('shopify', 'customers') }}
+    select raw_rows.* from {{ raw_source('shopify', 'customers') }} as raw_rows
 ),
 
 country_aliases as (

@@ -13,7 +13,7 @@
 with
 
 source as (
-    select * from {{ source('shopify', 'order_lines') }}
+    select raw_rows.* from {{ raw_source('shopify', 'order_lines') }} as raw_rows
 ),
 
 -- lines carry no currency: they are converted with their order's currency and rate

@@ -18,7 +18,7 @@ with
         select
             raw_rows.order_id,
             {{ order_day }} as _partition_date
-        from {{ source('shopify', 'orders') }} as raw_rows
+        from {{ raw_source('shopify', 'orders') }} as raw_rows
         where raw_rows._loaded_at > {{ incremental_watermark() }}
     ),
 
@@ -34,7 +34,7 @@ with
 {% endif %}
 source as (
     select raw_rows.*
-    from {{ source('shopify', 'orders') }} as raw_rows
+    from {{ raw_source('shopify', 'orders') }} as raw_rows
     {% if is_incremental() %}
         where {{ order_day }} in (select rebuilt_days._partition_date from rebuilt_days)
     {% endif %}

@@ -3,7 +3,7 @@
 with
 
 source as (
-    select * from {{ source('shopify', 'products') }}
+    select raw_rows.* from {{ raw_source('shopify', 'products') }} as raw_rows
 ),
 
 typed as (

@@ -15,7 +15,7 @@
 with
 
 source as (
-    select * from {{ source('shopify', 'refund_lines') }}
+    select raw_rows.* from {{ raw_source('shopify', 'refund_lines') }} as raw_rows
 ),
 
 refunds as (

@@ -13,7 +13,7 @@
 with
 
 source as (
-    select * from {{ source('shopify', 'refunds') }}
+    select raw_rows.* from {{ raw_source('shopify', 'refunds') }} as raw_rows
 ),
 
 -- refunds are paid in their order's currency

@@ -1,0 +1,75 @@
+{#- var_rules(): what each documented var of dbt_project.yml may hold, checked by validate_vars()
+    before anything runs. kind: text, code (upper-case letters, `length` of them), date (a real
+    calendar date, YYYY-MM-DD), int, number, bool, int_list, text_list, parameters (a mapping of
+    positive numbers with the listed `keys`), sources (checked by check_raw_sources()). min / max are
+    inclusive, `above` is an exclusive lower bound; `nullable` allows null (unset). A pytest fails
+    when a var of dbt_project.yml has no rule here. -#}
+{% macro var_rules() -%}
+    {%- set day = {'kind': 'int', 'min': 1} -%}
+    {%- set days = {'kind': 'int_list', 'min': 1} -%}
+    {%- set cost = {'kind': 'number', 'min': 0} -%}
+    {%- set share = {'kind': 'number', 'min': 0, 'max': 1} -%}
+    {{ return({
+        'raw_data_root': {'kind': 'text'},
+        'raw_sources': {'kind': 'sources'},
+        'raw_schema_prefix': {'kind': 'text'},
+        'base_currency': {'kind': 'code', 'length': 3},
+        'default_phone_region': {'kind': 'code', 'length': 2},
+        'as_of_date': {'kind': 'date', 'nullable': true},
+        'future_timestamp_tolerance_days': {'kind': 'int', 'min': 0},
+        'min_plausible_date': {'kind': 'date'},
+        'min_customer_age_years': {'kind': 'int', 'min': 0},
+        'max_customer_age_years': {'kind': 'int', 'min': 1},
+        'late_arrival_threshold_hours': {'kind': 'number', 'above': 0},
+        'max_plausible_order_amount': {'kind': 'number', 'above': 0},
+        'quarantine_max_share': share,
+        'order_amount_tolerance': cost,
+        'incremental_lookback_days': {'kind': 'int', 'min': 0},
+        'identity_max_users_per_cookie': {'kind': 'int', 'min': 1},
+        'identity_max_crm_contacts_per_identifier': {'kind': 'int', 'min': 1},
+        'identity_web_user_id_is_shop_customer_id': {'kind': 'bool'},
+        'identity_max_rounds': {'kind': 'int', 'min': 1},
+        'session_inactivity_timeout_minutes': {'kind': 'number', 'above': 0},
+        'session_start_grace_seconds': {'kind': 'number', 'min': 0},
+        'session_content_page_prefixes': {'kind': 'text_list'},
+        'customer_features_order_windows_days': days,
+        'customer_features_aov_window_days': day,
+        'customer_features_web_windows_days': days,
+        'customer_features_web_engagement_window_days': day,
+        'customer_features_cart_window_days': day,
+        'customer_features_email_window_days': day,
+        'customer_features_support_window_days': day,
+        'customer_features_technology_active_days': day,
+        'customer_features_technology_categories': {'kind': 'text_list'},
+        'rfm_window_days': day,
+        'rfm_score_levels': {'kind': 'int', 'min': 2},
+        'lifecycle_new_days': day,
+        'lifecycle_at_risk_days': day,
+        'lifecycle_dormant_days': day,
+        'lifecycle_churned_days': day,
+        'lifecycle_rhythm_min_orders': {'kind': 'int', 'min': 2},
+        'lifecycle_rhythm_multiplier': {'kind': 'number', 'above': 0},
+        'lifecycle_rhythm_min_at_risk_days': day,
+        'lifecycle_reactivated_days': day,
+        'value_shipping_cost_per_order': cost,
+        'value_return_handling_cost_per_item': cost,
+        'value_support_cost_per_ticket': cost,
+        'clv_fit_with_python': {'kind': 'bool'},
+        'clv_fallback_parameters': {'kind': 'parameters', 'keys': ['r', 'alpha', 'a', 'b', 'p', 'q', 'gamma']},
+        'clv_fit_max_iterations': {'kind': 'int', 'min': 1},
+        'clv_horizon_days': day,
+        'clv_annual_discount_rate': {'kind': 'number', 'min': 0},
+        'clv_discount_periods': {'kind': 'int', 'min': 1},
+        'clv_series_tolerance': {'kind': 'number', 'above': 0},
+        'clv_series_max_terms': {'kind': 'int', 'min': 1},
+        'churn_recent_window_days': day,
+        'churn_prior_window_days': day,
+        'churn_decline_evidence_events': {'kind': 'number', 'min': 0},
+        'churn_session_decline_weight': {'kind': 'number', 'min': 0},
+        'churn_email_decline_weight': {'kind': 'number', 'min': 0},
+        'churn_p_alive_weight': share,
+        'churn_band_medium_min': share,
+        'churn_band_high_min': share,
+        'churn_band_critical_min': share,
+    }) }}
+{%- endmacro %}
