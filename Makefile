@@ -13,16 +13,18 @@ DAYS ?= 730
 SEED ?= 42
 AS_OF ?= 2025-12-31
 DATA_DIR ?= data
+# dbt vars for dbt-build / own-data, as YAML: VARS='{as_of_date: 2011-12-09, base_currency: GBP}'
+VARS ?=
 
 export DO_NOT_TRACK := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
-export DBT_PROFILES_DIR := $(CURDIR)/profiles
+export DBT_PROFILES_DIR := $(CURDIR)
 export RAW_DATA_ROOT ?= $(CURDIR)/$(DATA_DIR)/raw
 export DUCKDB_PATH ?= $(CURDIR)/$(DATA_DIR)/warehouse.duckdb
 
 GEN_STAMP := $(DATA_DIR)/.generated-$(CUSTOMERS)-$(DAYS)-$(SEED)-$(AS_OF)
 
-.PHONY: help setup data build dbt-build lint test pytest test-postgres lock clean
+.PHONY: help setup data build dbt-build own-data lint test pytest test-postgres lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-15s %s\n", $$1, $$2}'
@@ -42,8 +44,12 @@ $(GEN_STAMP): $(VENV)/.installed scripts/generate_data.py $(wildcard scripts/syn
 
 data: $(GEN_STAMP) ## Generate the demo dataset (CUSTOMERS=10000 by default)
 
-dbt-build: setup data ## dbt build (models + all tests) on the DuckDB target
-	$(DBT) build --target duckdb
+dbt-build: setup data ## dbt build (models + all tests) on DuckDB; full refresh when the raw data or VARS changed
+	$(PY) scripts/build_warehouse.py --raw $(RAW_DATA_ROOT) --db $(DUCKDB_PATH) $(if $(VARS),--vars '$(VARS)')
+
+own-data: setup ## Build from your own raw Parquet: make own-data RAW=/path/raw DB=/path/x.duckdb [VARS='{...}']
+	@test -n "$(RAW)" || { echo "usage: make own-data RAW=/path/to/raw [DB=/path/to/warehouse.duckdb] [VARS='{as_of_date: 2011-12-09, base_currency: GBP}']"; exit 2; }
+	$(PY) scripts/build_warehouse.py --raw $(RAW) --db $(or $(DB),$(CURDIR)/$(DATA_DIR)/own.duckdb) $(if $(VARS),--vars '$(VARS)')
 
 build: dbt-build ## Set everything up and run the main job on DuckDB
 

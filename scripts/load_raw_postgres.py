@@ -17,7 +17,7 @@ exactly what COPY's CSV format reads as "" -> empty string and (nothing) -> NULL
 newlines and the text \\N survive unchanged.
 
 Connection: the libpq variables PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE with the same defaults
-as profiles/profiles.yml (127.0.0.1, 5432, postgres, postgres, segmentation). Session TimeZone is UTC.
+as profiles.yml (127.0.0.1, 5432, postgres, postgres, segmentation). Session TimeZone is UTC.
 
 Exit status: 0 loaded and verified; 1 a table failed to load or its row count does not match;
 2 usage error: no <system>/<table>/*.parquet under --root, or the server is unreachable.

@@ -119,7 +119,7 @@ def measure(cmd: list[str], env: dict[str, str], log_file: Path, cwd: Path = ROO
 
 def dbt_env(workdir: Path) -> dict[str, str]:
     env = dict(os.environ, DO_NOT_TRACK="1", DBT_TARGET="duckdb", DUCKDB_PATH=str(workdir / "warehouse.duckdb"))
-    env.setdefault("DBT_PROFILES_DIR", str(ROOT / "profiles"))
+    env.setdefault("DBT_PROFILES_DIR", str(ROOT))
     return env
 
 

@@ -3,7 +3,7 @@
 #
 #   bash scripts/ci/postgres_up.sh
 #
-# Connection settings come from the same variables as profiles/profiles.yml:
+# Connection settings come from the same variables as profiles.yml:
 #   PGHOST (127.0.0.1)  PGPORT (5432)  PGUSER (postgres)  PGPASSWORD (postgres)  PGDATABASE (segmentation)
 # Knobs:
 #   PG_UP_DIR      where our own cluster lives (default /tmp/segmentation-pg-$PGPORT: data/, server.log, socket)

@@ -76,7 +76,7 @@ def _write_part_one(con: duckdb.DuckDBPyConnection, cutoff: date, dst: Path) -> 
 
 
 def _dbt_build(raw: Path, warehouse: Path, work: Path, select: list[str] | None = None) -> subprocess.Popen:
-    env = dict(os.environ, DO_NOT_TRACK="1", DBT_PROFILES_DIR=str(ROOT / "profiles"),
+    env = dict(os.environ, DO_NOT_TRACK="1", DBT_PROFILES_DIR=str(ROOT),
                RAW_DATA_ROOT=str(raw), DUCKDB_PATH=str(warehouse))
     env.pop("DBT_TARGET", None)
     return subprocess.Popen(

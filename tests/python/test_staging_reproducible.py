@@ -51,7 +51,7 @@ def _reverse_copy(src: Path, dst: Path) -> None:
 
 
 def _build(raw: Path, warehouse: Path, work: Path) -> None:
-    env = dict(os.environ, DO_NOT_TRACK="1", DBT_PROFILES_DIR=str(ROOT / "profiles"),
+    env = dict(os.environ, DO_NOT_TRACK="1", DBT_PROFILES_DIR=str(ROOT),
                RAW_DATA_ROOT=str(raw), DUCKDB_PATH=str(warehouse))
     result = subprocess.run(
         [str(DBT), "build", "--exclude-resource-type", "test", "unit_test",
