@@ -108,10 +108,24 @@ def score(warehouse: Path, truth_dir: Path, schema: str = "intermediate") -> dic
         from joined
     """).fetchone()
     con.execute("create temp table scored as select * from joined where n_persons = 1 and customer_key is not null")
+    return {
+        "truth_identifiers": counts[0],
+        "excluded_shared_identifiers": counts[1],
+        "unresolved_identifiers": counts[2],
+        "unresolved_person_identifiers": counts[3],
+        "scored_identifiers": counts[4],
+        **pairwise_scores(con, "scored"),
+    }
+
+
+def pairwise_scores(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, float | int]:
+    """Pairwise precision and recall of ``table`` (one row per scored item, with its predicted
+    ``customer_key`` and its true ``person_id``), plus over- and under-merge counts. With no
+    predicted pair, precision is 1.0 (nothing wrongly merged); with no true pair, recall is 1.0."""
     pairs = con.execute(f"""
-        with cells as (select customer_key, person_id, count(*) n from scored group by all),
-             customers as (select customer_key, count(*) n, count(distinct person_id) k from scored group by all),
-             persons as (select person_id, count(*) n, count(distinct customer_key) k from scored group by all)
+        with cells as (select customer_key, person_id, count(*) n from {table} group by all),
+             customers as (select customer_key, count(*) n, count(distinct person_id) k from {table} group by all),
+             persons as (select person_id, count(*) n, count(distinct customer_key) k from {table} group by all)
         select (select {_pairs('n')} from cells),
                (select {_pairs('n')} from customers),
                (select {_pairs('n')} from persons),
@@ -122,11 +136,6 @@ def score(warehouse: Path, truth_dir: Path, schema: str = "intermediate") -> dic
     """).fetchone()
     true_predicted, predicted, true_pairs, over, under, n_customers, n_persons = (int(x or 0) for x in pairs)
     return {
-        "truth_identifiers": counts[0],
-        "excluded_shared_identifiers": counts[1],
-        "unresolved_identifiers": counts[2],
-        "unresolved_person_identifiers": counts[3],
-        "scored_identifiers": counts[4],
         "customers": n_customers,
         "persons": n_persons,
         "predicted_pairs": predicted,

@@ -25,11 +25,10 @@ import sys
 from pathlib import Path
 
 import duckdb
-import pyarrow.parquet as pq
 
 SCRIPTS = Path(__file__).resolve().parent
 sys.path.insert(0, str(SCRIPTS))
-from synthgen.schemas import SCHEMAS
+from synthgen.schemas import write_raw_tables
 
 LOADED_AT = "2011-12-10 00:00:00"  # the extraction moment: the day after the last invoice
 
@@ -62,7 +61,6 @@ def import_online_retail(csv_path: Path, out: Path) -> dict[str, int]:
         from lines
         """
     )
-    counts = {}
     tables = {
         "shopify.orders": f"""
             select
@@ -124,17 +122,7 @@ def import_online_retail(csv_path: Path, out: Path) -> dict[str, int]:
             order by product_id
         """,
     }
-    for key, schema in SCHEMAS.items():
-        system, table = key.split(".")
-        folder = raw / system / table
-        folder.mkdir(parents=True, exist_ok=True)
-        if key in tables:
-            arrow = con.execute(tables[key]).to_arrow_table().cast(schema)
-        else:
-            arrow = schema.empty_table()
-        pq.write_table(arrow, folder / "part-00000.parquet")
-        counts[key] = arrow.num_rows
-    return counts
+    return write_raw_tables({key: con.execute(query).to_arrow_table() for key, query in tables.items()}, raw)
 
 
 def main(argv: list[str] | None = None) -> int:

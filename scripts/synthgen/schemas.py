@@ -6,7 +6,10 @@ against them, so the two cannot drift apart.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 S = pa.string()
 I64 = pa.int64()
@@ -118,3 +121,24 @@ NATURAL_KEYS: dict[str, tuple[str, ...]] = {
     "marketing.experiment_assignments": ("assignment_id",),
     "shopify.customers": ("customer_id",),
 }
+
+
+def write_raw_tables(tables: dict[str, pa.Table], raw: Path) -> dict[str, int]:
+    """Write raw/<system>/<table>/part-00000.parquet for every contract table (the importers'
+    output): a given table cast to its contract schema, contract columns it lacks as nulls; every
+    other table empty. A column outside the contract (a typo would otherwise become a null column)
+    is an error. Returns the row count per table."""
+    unknown = {key: sorted(set(t.column_names) - set(SCHEMAS[key].names)) for key, t in tables.items()}
+    if any(unknown.values()):
+        raise ValueError(f"columns outside the raw contract (synthgen/schemas.py): {unknown}")
+    counts = {}
+    for key, schema in SCHEMAS.items():
+        folder = raw / Path(*key.split("."))
+        folder.mkdir(parents=True, exist_ok=True)
+        table = tables.get(key, schema.empty_table())
+        columns = [table[f.name] if f.name in table.column_names else pa.nulls(table.num_rows, f.type)
+                   for f in schema]
+        arrow = pa.Table.from_arrays(columns, names=schema.names).cast(schema)
+        pq.write_table(arrow, folder / "part-00000.parquet")
+        counts[key] = arrow.num_rows
+    return counts

@@ -20,7 +20,7 @@ class FxRate:
     currency: str
     valid_from: dt.date
     valid_to: dt.date
-    rate_to_base: float  # base-currency (USD) units per unit of `currency`
+    rate_to_usd: float  # USD per unit of `currency` (the seed's quote currency must be USD)
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ class Seeds:
     def rate(self, currency: str, day: dt.date) -> float | None:
         for r in self.fx:
             if r.currency == currency and r.valid_from <= day <= r.valid_to:
-                return r.rate_to_base
+                return r.rate_to_usd
         return None
 
     def aliases_of(self, code: str) -> list[str]:
@@ -50,10 +50,15 @@ class Seeds:
 
 
 def load_seeds(seeds_dir: Path = SEEDS_DIR) -> Seeds:
+    fx_rows = _rows("fx_rates.csv", seeds_dir)
+    quotes = sorted({r["quote_currency_code"].upper() for r in fx_rows})
+    if quotes != ["USD"]:
+        raise ValueError(f"seeds/fx_rates.csv: the generator prices in USD and needs USD-quoted rates "
+                         f"(quote_currency_code USD on every row), got {quotes}")
     fx = tuple(
         FxRate(r["currency_code"].upper(), dt.date.fromisoformat(r["valid_from"]),
-               dt.date.fromisoformat(r["valid_to"]), float(r["rate_to_base"]))
-        for r in _rows("fx_rates.csv", seeds_dir)
+               dt.date.fromisoformat(r["valid_to"]), float(r["rate_to_quote"]))
+        for r in fx_rows
     )
     countries = {
         r["country_code"]: Country(r["country_code"], r["country_code_alpha3"], r["country_name"],

@@ -41,12 +41,8 @@ source as (
 ),
 
 fx_rates as (
-    select
-        currency_code,
-        valid_from,
-        valid_to,
-        rate_to_base
-    from {{ ref('fx_rates') }}
+    -- rates to var base_currency, rebased from the fx_rates seed's quote currency
+    {{ fx_rates_to_base() }}
 ),
 
 country_aliases as (
