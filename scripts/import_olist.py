@@ -2,7 +2,7 @@
 """Import the Olist Brazilian e-commerce subset as Shopify-shaped raw Parquet, in BRL.
 
     .venv/bin/python scripts/import_olist.py --olist ../shared/datasets/olist_subset --out data/olist
-    RAW_DATA_ROOT=data/olist/raw .venv/bin/dbt build --vars '{base_currency: BRL}'
+    make own-data RAW=data/olist/raw DB=data/olist/warehouse.duckdb VARS='{base_currency: BRL}'
 
 Mapping (docs/research/byod_olist.md explains each convention):
 - one Olist order → one shopify.orders row: order_id = rank of the Olist order_id (which becomes
@@ -16,8 +16,8 @@ Mapping (docs/research/byod_olist.md explains each convention):
 - one order item → one shopify.order_lines row of quantity 1 (Olist writes a row per unit);
 - one Olist customer_id → one shopify.customers row (no email, phone or name: Olist has none);
 - one product → one shopify.products row (product_type = the English category name);
-- columns Olist has nothing for are null; every other raw table is written empty with its
-  contract schema.
+- columns Olist has nothing for are null; no other raw table is written (the project builds them
+  empty: var raw_sources).
 customer_unique_id (the person behind several customer_ids) is NOT imported: it is the answer key
 that tests/python/test_byod_olist.py scores the identity graph against (see answer_key()).
 """
@@ -187,8 +187,9 @@ def main(argv: list[str] | None = None) -> int:
     for key, n in counts.items():
         if n:
             print(f"{key:<24} {n:>9,}", file=sys.stderr)
-    print(f"raw tables in {args.out / 'raw'}: point RAW_DATA_ROOT there and build with "
-          "--vars '{base_currency: BRL}'", file=sys.stderr)
+    print(f"raw tables in {args.out / 'raw'}; build them with:\n"
+          f"  make own-data RAW={args.out / 'raw'} DB={args.out / 'warehouse.duckdb'} VARS='{{base_currency: BRL}}'",
+          file=sys.stderr)
     return 0
 
 

@@ -3,7 +3,7 @@
 
     .venv/bin/python scripts/import_online_retail.py --csv ../shared/datasets/online_retail/online_retail.csv.gz \
         --out data/online_retail
-    RAW_DATA_ROOT=data/online_retail/raw make dbt-build
+    make own-data RAW=data/online_retail/raw DB=data/online_retail/warehouse.duckdb VARS='{base_currency: GBP}'
 
 Mapping (see docs/decisions.md, "Bring your own data: UCI Online Retail"):
 - one invoice → one shopify.orders row (order_id = invoice digits; credit notes "C…" + 10,000,000,
@@ -13,7 +13,7 @@ Mapping (see docs/decisions.md, "Bring your own data: UCI Online Retail"):
 - one CSV line → one shopify.order_lines row (order_line_id = line number in the file);
 - one StockCode → one shopify.products row (product_id = rank of the code, title = its first
   description in code order);
-- every other raw table is written empty with its contract schema.
+- no other raw table is written: the project builds them empty (var raw_sources).
 Credit notes and bad-debt adjustments carry negative amounts: staging quarantines them as
 negative_amount, which is what a user should see for such rows.
 """
@@ -136,7 +136,9 @@ def main(argv: list[str] | None = None) -> int:
     for key, n in counts.items():
         if n:
             print(f"{key:<24} {n:>9,}", file=sys.stderr)
-    print(f"raw tables in {args.out / 'raw'}: point RAW_DATA_ROOT there", file=sys.stderr)
+    print(f"raw tables in {args.out / 'raw'}; build them with:\n"
+          f"  make own-data RAW={args.out / 'raw'} DB={args.out / 'warehouse.duckdb'} VARS='{{base_currency: GBP}}'",
+          file=sys.stderr)
     return 0
 
 

@@ -124,18 +124,19 @@ NATURAL_KEYS: dict[str, tuple[str, ...]] = {
 
 
 def write_raw_tables(tables: dict[str, pa.Table], raw: Path) -> dict[str, int]:
-    """Write raw/<system>/<table>/part-00000.parquet for every contract table (the importers'
-    output): a given table cast to its contract schema, contract columns it lacks as nulls; every
-    other table empty. A column outside the contract (a typo would otherwise become a null column)
-    is an error. Returns the row count per table."""
+    """Write raw/<system>/<table>/part-00000.parquet for each given table (the importers' output),
+    cast to its contract schema, contract columns it lacks as nulls. Tables the importer has no data
+    for are not written: the project builds them empty when var raw_sources leaves them out (which
+    scripts/build_warehouse.py does). A column outside the contract (a typo would otherwise become a
+    null column) is an error. Returns the row count per written table."""
     unknown = {key: sorted(set(t.column_names) - set(SCHEMAS[key].names)) for key, t in tables.items()}
     if any(unknown.values()):
         raise ValueError(f"columns outside the raw contract (synthgen/schemas.py): {unknown}")
     counts = {}
-    for key, schema in SCHEMAS.items():
+    for key, table in tables.items():
+        schema = SCHEMAS[key]
         folder = raw / Path(*key.split("."))
         folder.mkdir(parents=True, exist_ok=True)
-        table = tables.get(key, schema.empty_table())
         columns = [table[f.name] if f.name in table.column_names else pa.nulls(table.num_rows, f.type)
                    for f in schema]
         arrow = pa.Table.from_arrays(columns, names=schema.names).cast(schema)

@@ -70,7 +70,7 @@ def warehouses(tmp_path_factory) -> dict[str, duckdb.DuckDBPyConnection]:
     work = tmp_path_factory.mktemp("base_currency")
     runs = {}
     for base in BASES:
-        env = dict(os.environ, DO_NOT_TRACK="1", DBT_PROFILES_DIR=str(ROOT / "profiles"),
+        env = dict(os.environ, DO_NOT_TRACK="1", DBT_PROFILES_DIR=str(ROOT),
                    RAW_DATA_ROOT=str(RAW), DUCKDB_PATH=str(work / f"{base}.duckdb"))
         runs[base] = subprocess.Popen(
             [str(DBT), "build", "--select", "+fct_orders", "--indirect-selection", "cautious",

@@ -49,11 +49,12 @@ def warehouse(tmp_path_factory) -> duckdb.DuckDBPyConnection:
         check=False, capture_output=True, text=True, timeout=300,
     )
     assert imported.returncode == 0, imported.stderr
-    env = dict(os.environ, DO_NOT_TRACK="1", DBT_PROFILES_DIR=str(ROOT / "profiles"),
+    env = dict(os.environ, DO_NOT_TRACK="1", DBT_PROFILES_DIR=str(ROOT),
                RAW_DATA_ROOT=str(work / "raw"), DUCKDB_PATH=str(work / "warehouse.duckdb"))
     built = subprocess.run(
         [str(DBT), "build", "--select", "+fct_orders", "+int_identity_identifiers",
-         "--indirect-selection", "cautious", "--vars", "{base_currency: BRL}",
+         "--indirect-selection", "cautious", "--vars",
+         "{base_currency: BRL, raw_sources: {shopify: [orders, order_lines, customers, products]}}",
          "--target-path", str(work / "target"), "--log-path", str(work / "logs")],
         cwd=ROOT, env=env, check=False, capture_output=True, text=True, timeout=900,
     )

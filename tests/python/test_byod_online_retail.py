@@ -42,6 +42,7 @@ def warehouse(tmp_path_factory) -> duckdb.DuckDBPyConnection:
                RAW_DATA_ROOT=str(work / "raw"), DUCKDB_PATH=str(work / "warehouse.duckdb"))
     built = subprocess.run(
         [str(DBT), "build", "--select", "+models/staging", "--indirect-selection", "cautious",
+         "--vars", "{raw_sources: {shopify: [orders, order_lines, products]}}",
          "--target-path", str(work / "target"), "--log-path", str(work / "logs")],
         cwd=ROOT, env=env, check=False, capture_output=True, text=True, timeout=900,
     )
