@@ -21,17 +21,15 @@
     {%- set top = rejected[0] -%}
     {%- set reasons = graph.nodes['seed.' ~ project_name ~ '.quarantine_reasons'] -%}
     {%- set reasons_relation = api.Relation.create(database=reasons.database, schema=reasons.schema, identifier=reasons.alias) -%}
-    {#- the seed says what the reason means and which var sets the rule (when it is built already) -#}
-    {%- set described = none -%}
-    {%- if adapter.get_columns_in_relation(reasons_relation) -%}
-        {%- set described = run_query("select description from " ~ reasons_relation ~ " where reason_code = '" ~ top._quarantine_reason ~ "'") -%}
-    {%- endif -%}
+    {#- the seed says what the reason means and which var sets the rule; every base_ model declares it
+        as a dependency (`-- depends_on:`), so it is built first -#}
+    {%- set described = run_query("select description from " ~ reasons_relation ~ " where reason_code = '" ~ top._quarantine_reason ~ "'") -%}
     {%- set table = model.name[5:].replace('__', '.', 1) -%}
     {{ exceptions.raise_compiler_error(
         "Stopped: " ~ '%.1f' | format(100 * n_rejected / total) ~ " % of raw table " ~ table ~ " ("
         ~ "{:,}".format(n_rejected) ~ " of " ~ "{:,}".format(total) ~ " rows) was quarantined, above var quarantine_max_share ("
         ~ max_share ~ "). Main reason: " ~ top._quarantine_reason ~ " (" ~ "{:,}".format(top.n_rows) ~ " rows): "
-        ~ (described.columns[0].values()[0] if described and described.rows else 'see seeds/quarantine_reasons.csv.')
+        ~ (described.columns[0].values()[0] if described.rows else 'see seeds/quarantine_reasons.csv.')
         ~ "\nIf that rule does not fit your data, change the var it names in dbt_project.yml (or --vars);"
         ~ " the rejected rows and their raw payloads are in " ~ this.schema ~ ".quarantine_rows after a"
         ~ " build with --vars '{quarantine_max_share: 1}'."

@@ -161,3 +161,48 @@ def test_numeric_raw_money_is_read_like_text(raw: Path, tmp_path: Path) -> None:
     same = [order_id for order_id in tables["double"] if tables["text"].get(order_id) == tables["double"][order_id]]
     assert len(same) >= 0.99 * len(tables["text"])
     assert len(tables["double"]) >= 0.99 * len(tables["text"])
+
+
+def test_a_rule_that_rejects_most_of_a_table_stops_the_build_and_names_it(raw: Path, tmp_path: Path) -> None:
+    """Data older than min_plausible_date: stop at the staging model, naming table, reason and var."""
+    declared = json.dumps({"raw_sources": {"shopify": ["orders"]}, "min_plausible_date": "2025-09-01"})
+    built = dbt(tmp_path, raw, "build", "--select", "+base_shopify__orders", "--indirect-selection", "cautious",
+                "--exclude", "test_type:unit",
+                "--vars", declared)
+    assert built.returncode != 0
+    message = " ".join(built.stdout.split())  # dbt wraps long lines
+    assert "of raw table shopify.orders" in message and "above var quarantine_max_share (0.25)" in message
+    assert "Main reason: implausible_timestamp" in message and "before min_plausible_date" in message
+    assert "Traceback" not in built.stdout
+    # the same data passes with a rule that fits it
+    ok = dbt(tmp_path, raw, "build", "--select", "+base_shopify__orders", "--indirect-selection", "cautious",
+                "--exclude", "test_type:unit",
+             "--vars", json.dumps({"raw_sources": {"shopify": ["orders"]}}))
+    assert ok.returncode == 0, ok.stdout[-3000:]
+
+
+def test_bad_vars_are_reported_together_naming_each_var(raw: Path, tmp_path: Path) -> None:
+    bad = {"rfm_window_days": -5, "as_of_date": "2025-02-30", "clv_horizon_days": "90", "base_currency": "usd",
+           "churn_band_high_min": 0.2, "identity_web_user_id_is_shop_customer_id": "yes"}
+    built = dbt(tmp_path, raw, "build", "--vars", json.dumps(bad))
+    assert built.returncode != 0
+    out = built.stdout
+    for expected in ["var rfm_window_days must be a whole number >= 1 (got -5)",
+                     'var as_of_date must be a real calendar date YYYY-MM-DD, or unset (got "2025-02-30")',
+                     'var clv_horizon_days must be a whole number >= 1 (got "90")',
+                     'var base_currency must be 3 upper-case letters (ISO 4217) (got "usd")',
+                     'var identity_web_user_id_is_shop_customer_id must be true or false (got "yes")']:
+        assert expected in out, out[-3000:]
+    assert "Traceback" not in out and "START sql" not in out
+    # the order of the churn bands is a rule across vars, reported once each var is valid
+    crossed = dbt(tmp_path, raw, "build", "--vars", json.dumps({"churn_band_high_min": 0.2}))
+    assert "churn_band_medium_min < churn_band_high_min < churn_band_critical_min" in crossed.stdout
+
+
+def test_as_of_date_outside_the_data_is_refused(raw: Path, tmp_path: Path) -> None:
+    declared = {"raw_sources": {"shopify": ["orders"]}, "as_of_date": "2019-06-30"}
+    built = dbt(tmp_path, raw, "build", "--select", "+int_as_of_date", "--indirect-selection", "cautious",
+                "--exclude", "test_type:unit",
+                "--vars", json.dumps(declared))
+    assert built.returncode != 0
+    assert "var as_of_date 2019-06-30 is outside the data's span" in " ".join(built.stdout.split())

@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('quarantine_reasons') }}
 {{ config(materialized='table') }}
 {%- set latest_detection_first = 'last_detected_at desc nulls last, _loaded_at desc' %}
 

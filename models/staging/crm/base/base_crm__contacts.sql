@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('quarantine_reasons') }}
 {{ config(materialized='table') }}
 {%- set min_age_years = checked_var('min_customer_age_years') %}
 {%- set max_age_years = checked_var('max_customer_age_years') %}

@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('quarantine_reasons') }}
 {{ config(materialized='table') }}
 
 with

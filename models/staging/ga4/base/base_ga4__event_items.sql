@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('quarantine_reasons') }}
 -- Incremental: stored under its event's day (_partition_date). A run rebuilds whole days touched by
 -- items loaded since the last run or by their events (an event that arrives after its items turns
 -- them from orphan_row into usable rows, and moves them from their load day to the event's day).

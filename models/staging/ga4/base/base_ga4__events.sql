@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('quarantine_reasons') }}
 -- Incremental: a run rebuilds whole days (_partition_date, the UTC day of the event) touched by rows
 -- loaded since the last run, so dedupe sees every delivery of an event as a full build does.
 {%- set is_spark = target.type == 'spark' %}

@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('quarantine_reasons') }}
 -- Incremental: stored under its order's day (_partition_date). A run rebuilds whole days touched by
 -- lines loaded since the last run or by their orders (an order exported after its lines turns them
 -- from orphan_row into usable rows and moves them from their load day to the order's day).

@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('quarantine_reasons') }}
 -- Incremental: stored under the order's UTC day (_partition_date). A run rebuilds whole days touched
 -- by versions loaded since the last run, so dedupe sees every version of an order as a full build does.
 {%- set is_spark = target.type == 'spark' %}

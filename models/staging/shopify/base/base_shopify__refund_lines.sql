@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('quarantine_reasons') }}
 -- Incremental: stored under its order's day (_partition_date). A run rebuilds whole days touched by
 -- refund lines loaded since the last run or by the refunds, order lines and orders they depend on
 -- (any of them arriving later turns the refund line from orphan_row into a usable row).

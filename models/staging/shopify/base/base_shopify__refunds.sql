@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('quarantine_reasons') }}
 -- Incremental: stored under its order's day (_partition_date), not the refund's. A run rebuilds whole
 -- days touched by refunds loaded since the last run or by their orders (an order exported after its
 -- refund turns it from orphan_row into a usable row and moves it from its load day to the order's day).
