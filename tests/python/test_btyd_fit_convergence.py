@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from fit_btyd import load_fitting_module
+from fit_btyd import load_fitting_module, not_converged_advice
 from test_clv_validation import PARAMETER_RTOL, _fit_reference, _lifetimes
 
 FIT = load_fitting_module()
@@ -125,3 +125,15 @@ def test_fit_converges_on_given_inputs() -> None:
     scaled = FIT.fit_gamma_gamma(_scaled(inputs, 10.0))
     _assert_converged(scaled)
     _assert_same_gamma_gamma(scaled, reference, 10.0)
+
+
+@pytest.mark.parametrize(
+    ("iterations", "max_iterations", "distance", "advice"),
+    [(2, 2, 3.2, "raise --max-iterations"), (40, 1000, float("inf"), "more iterations will not help")],
+)
+def test_cli_advice_says_whether_more_iterations_help(
+    iterations: int, max_iterations: int, distance: float, advice: str
+) -> None:
+    """Stopped at the iteration cap, or stopped early with no maximum nearby."""
+    row = pd.Series({"gamma_gamma_iterations": iterations, "gamma_gamma_distance_to_maximum": distance})
+    assert advice in not_converged_advice("Gamma-Gamma", row, "gamma_gamma", max_iterations)
