@@ -131,7 +131,8 @@ def _newton_step(objective: Callable, log_params: np.ndarray, args: tuple) -> np
     ]
     hessian = np.column_stack(columns)
     hessian = (hessian + hessian.T) / 2
-    if not np.all(np.isfinite(hessian)) or np.linalg.eigvalsh(hessian).min() <= 0:
+    finite = np.isfinite(hessian).all() and np.isfinite(gradient).all()
+    if not finite or np.linalg.eigvalsh(hessian).min() <= 0:
         return None
     return np.linalg.solve(hessian, gradient)
 
