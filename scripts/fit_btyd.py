@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import math
 import os
 import sys
 from pathlib import Path
@@ -110,10 +111,33 @@ def main(argv: list[str] | None = None) -> int:
         file=sys.stderr,
     )
     print(vars_block(fitted))
-    if not (row["bgnbd_converged"] and row["gamma_gamma_converged"]):
-        print("a fit did not converge: raise --max-iterations or check the inputs", file=sys.stderr)
+    failures = [
+        not_converged_advice(label, row, prefix, args.max_iterations)
+        for label, prefix in (("BG/NBD", "bgnbd"), ("Gamma-Gamma", "gamma_gamma"))
+        if not row[f"{prefix}_converged"]
+    ]
+    if failures:
+        print("\n".join(failures), file=sys.stderr)
         return EXIT_NOT_CONVERGED
     return EXIT_OK
+
+
+def not_converged_advice(label: str, row: pd.Series, prefix: str, max_iterations: int) -> str:
+    """Why a fit did not converge (decision 42) and the one thing that helps in that case."""
+    distance = float(row[f"{prefix}_distance_to_maximum"])
+    where = (
+        "no maximum of the log-likelihood near where it stopped"
+        if math.isinf(distance)
+        else f"parameters up to {distance:.1e} (relative) from the maximum"
+    )
+    if row[f"{prefix}_iterations"] >= max_iterations:
+        return f"{label} fit stopped at the iteration cap ({max_iterations}), {where}: raise --max-iterations"
+    return (
+        f"{label} fit did not converge ({row[f'{prefix}_iterations']} iterations, {where}); more iterations "
+        f"will not help: the inputs may have no interior maximum (a parameter running to 0 or infinity, "
+        f"e.g. too few repeat buyers). Check {TABLE}, or score with clv_fallback_parameters "
+        f"(--vars '{{clv_fit_with_python: false}}')"
+    )
 
 
 if __name__ == "__main__":
