@@ -121,3 +121,16 @@ def test_pii_source_columns_stay_tagged_downstream(manifest: dict, models: list[
             if name in pii_names and not tagged:
                 problems.append(f"{model['name']}.{name}")
     assert not problems, f"PII columns not tagged pii: {problems}"
+
+
+def test_every_var_has_a_rule_and_every_rule_a_var() -> None:
+    """validate_vars() checks each var of dbt_project.yml against var_rules(): none may be missed."""
+    import re
+
+    import yaml
+
+    project_vars = set(yaml.safe_load((ROOT / "dbt_project.yml").read_text())["vars"])
+    rules_text = (ROOT / "macros" / "project" / "var_rules.sql").read_text()
+    rules = set(re.findall(r"^\s+'([a-z_]+)': ", rules_text, re.MULTILINE))
+    assert project_vars - rules == set(), "vars without a rule in macros/project/var_rules.sql"
+    assert rules - project_vars == set(), "rules for vars that dbt_project.yml does not define"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -110,6 +111,13 @@ def test_whole_project_builds_green_and_scores_every_buyer(subset: str, raw: Pat
         assert con.sql("select count(*) from marts.fct_sessions").fetchone()[0] == 0
     if subset == "all_with_non_default_vars":
         assert str(con.sql("select as_of_date from intermediate.int_as_of_date").fetchone()[0]) == "2025-11-30"
+        # a copied or renamed warehouse file still reads: its views name no catalog
+        con.close()
+        renamed = tmp_path / "copy of the warehouse.duckdb"
+        shutil.copy(tmp_path / "warehouse.duckdb", renamed)
+        copy = duckdb.connect(str(renamed), read_only=True)
+        assert copy.sql("select count(*) from staging.stg_shopify__orders").fetchone()[0] > 0
+        copy.close()
 
 
 def write_parquet(sql: str, path: Path) -> None:
