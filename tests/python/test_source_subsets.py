@@ -37,9 +37,9 @@ NON_DEFAULT_VARS = {
     "lifecycle_new_days": 20, "lifecycle_at_risk_days": 60, "lifecycle_dormant_days": 150,
     "lifecycle_churned_days": 300, "lifecycle_reactivated_days": 60, "value_shipping_cost_per_order": 4.5,
     "value_return_handling_cost_per_item": 2.0, "value_support_cost_per_ticket": 5.0,
-    # not yet the lists customer_features_order_windows_days / _web_windows_days: they rename feature
-    # columns, which the stable feature names of issue 13 end
-    "customer_features_email_window_days": 60, "customer_features_aov_window_days": 180, "session_inactivity_timeout_minutes": 45,
+    # not yet the customer_features_*window* vars: their values are part of feature column names
+    # (n_email_sends_90d), which the stable feature names of issue 13 end
+ "session_inactivity_timeout_minutes": 45,
     "clv_horizon_days": 180, "clv_annual_discount_rate": 0.08, "clv_discount_periods": 6,
     "churn_recent_window_days": 21, "churn_prior_window_days": 63, "churn_p_alive_weight": 0.7,
     "identity_max_users_per_cookie": 2, "quarantine_max_share": 0.3,
