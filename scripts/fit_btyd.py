@@ -105,6 +105,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"fitting on {len(inputs)} buyers ...", file=sys.stderr)
     fitted = load_fitting_module().fit_btyd(inputs, args.max_iterations)
     row = fitted.iloc[0]
+    if row["fit_status"] != "fitted":
+        print(f"nothing to fit: {int(row['gamma_gamma_n_customers'])} buyer(s) came back (a repeat purchase day "
+              "with a positive spend); the parameters cannot be estimated from one purchase per buyer",
+              file=sys.stderr)
+        return EXIT_NOT_CONVERGED
     print(
         f"BG/NBD log-likelihood {row['bgnbd_log_likelihood']:.4f} ({row['bgnbd_iterations']} iterations), "
         f"Gamma-Gamma {row['gamma_gamma_log_likelihood']:.4f} ({row['gamma_gamma_iterations']} iterations)",

@@ -32,7 +32,7 @@ import duckdb
 
 SCRIPTS = Path(__file__).resolve().parent
 sys.path.insert(0, str(SCRIPTS))
-from synthgen.schemas import write_raw_tables
+from synthgen.schemas import print_import_summary, write_raw_tables
 
 LOADED_AT = "2018-10-18 00:00:00"  # the extraction moment: the day after the last purchase (UTC)
 SOURCE_TIME_ZONE = "America/Sao_Paulo"
@@ -184,12 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     if missing:
         parser.error(f"{args.olist} lacks {', '.join(missing)}: point --olist at the Olist CSV folder")
     counts = import_olist(args.olist, args.out)
-    for key, n in counts.items():
-        if n:
-            print(f"{key:<24} {n:>9,}", file=sys.stderr)
-    print(f"raw tables in {args.out / 'raw'}; build them with:\n"
-          f"  make own-data RAW={args.out / 'raw'} DB={args.out / 'warehouse.duckdb'} VARS='{{base_currency: BRL}}'",
-          file=sys.stderr)
+    print_import_summary(counts, args.out, "BRL")
     return 0
 
 

@@ -28,7 +28,7 @@ import duckdb
 
 SCRIPTS = Path(__file__).resolve().parent
 sys.path.insert(0, str(SCRIPTS))
-from synthgen.schemas import write_raw_tables
+from synthgen.schemas import print_import_summary, write_raw_tables
 
 LOADED_AT = "2011-12-10 00:00:00"  # the extraction moment: the day after the last invoice
 
@@ -133,12 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.csv.is_file():
         parser.error(f"no such file: {args.csv}")
     counts = import_online_retail(args.csv, args.out)
-    for key, n in counts.items():
-        if n:
-            print(f"{key:<24} {n:>9,}", file=sys.stderr)
-    print(f"raw tables in {args.out / 'raw'}; build them with:\n"
-          f"  make own-data RAW={args.out / 'raw'} DB={args.out / 'warehouse.duckdb'} VARS='{{base_currency: GBP}}'",
-          file=sys.stderr)
+    print_import_summary(counts, args.out, "GBP")
     return 0
 
 

@@ -57,6 +57,7 @@
         'clv_fit_with_python': {'kind': 'bool'},
         'clv_fallback_parameters': {'kind': 'parameters', 'keys': ['r', 'alpha', 'a', 'b', 'p', 'q', 'gamma']},
         'clv_fit_max_iterations': {'kind': 'int', 'min': 1},
+        'clv_fit_min_repeat_buyers': {'kind': 'int', 'min': 1},
         'clv_horizon_days': day,
         'clv_annual_discount_rate': {'kind': 'number', 'min': 0},
         'clv_discount_periods': {'kind': 'int', 'min': 1},

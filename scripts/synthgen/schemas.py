@@ -6,6 +6,7 @@ against them, so the two cannot drift apart.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pyarrow as pa
@@ -143,3 +144,12 @@ def write_raw_tables(tables: dict[str, pa.Table], raw: Path) -> dict[str, int]:
         pq.write_table(arrow, folder / "part-00000.parquet")
         counts[key] = arrow.num_rows
     return counts
+
+
+def print_import_summary(counts: dict[str, int], out: Path, base_currency: str) -> None:
+    """What an importer wrote, and the command that builds it (on stderr)."""
+    for key, n in counts.items():
+        print(f"{key:<24} {n:>9,}", file=sys.stderr)
+    print(f"raw tables in {out / 'raw'}; build them with:\n"
+          f"  make own-data RAW={out / 'raw'} DB={out / 'warehouse.duckdb'} VARS='{{base_currency: {base_currency}}}'",
+          file=sys.stderr)

@@ -137,3 +137,15 @@ def test_cli_advice_says_whether_more_iterations_help(
     """Stopped at the iteration cap, or stopped early with no maximum nearby."""
     row = pd.Series({"gamma_gamma_iterations": iterations, "gamma_gamma_distance_to_maximum": distance})
     assert advice in not_converged_advice("Gamma-Gamma", row, "gamma_gamma", max_iterations)
+
+
+def test_without_enough_repeat_buyers_nothing_is_fitted(sample_2k: pd.DataFrame) -> None:
+    """One purchase per buyer (Olist's customer ids) identifies no parameter: the fit says so rather
+    than report an optimizer's wandering, and int_btyd_parameters falls back (fit_status)."""
+    one_time = sample_2k.assign(frequency=0, recency_days=0, monetary_value=0)
+    row = FIT.fit_btyd(one_time).iloc[0]
+    assert row["fit_status"] == "too_few_repeat_buyers"
+    assert np.isnan(row["r"]) and np.isnan(row["gamma"]) and not row["bgnbd_converged"]
+    n_repeat = int(((sample_2k["frequency"] > 0) & (sample_2k["monetary_value"] > 0)).sum())
+    assert FIT.fit_btyd(sample_2k, min_repeat_buyers=n_repeat + 1).iloc[0]["fit_status"] == "too_few_repeat_buyers"
+    assert FIT.fit_btyd(sample_2k, min_repeat_buyers=n_repeat).iloc[0]["fit_status"] == "fitted"

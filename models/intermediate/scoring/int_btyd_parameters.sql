@@ -1,5 +1,6 @@
 -- One row: the BG/NBD (r, alpha in days, a, b) and Gamma-Gamma (p, q, gamma in base currency) parameters
--- every CLV score uses. From the Python fit where it runs, else from var clv_fallback_parameters.
+-- every CLV score uses. From the Python fit where it runs and the data has enough repeat buyers to
+-- fit (fit_status 'fitted'), else from var clv_fallback_parameters (parameter_source says which).
 -- The condition must stay the same as the `enabled` config of int_btyd_parameters_fitted
 -- (_int_scoring__btyd.yml): the ref is only rendered when that model exists.
 {%- set use_fit = target.type != 'postgres' and checked_var('clv_fit_with_python') %}
@@ -13,9 +14,12 @@ parameters as (
     {%- if use_fit %}
         select
             {%- for name in names %}
-                cast({{ name }} as {{ double }}) as {{ name }},
+                case
+                    when fit_status = 'fitted' then cast({{ name }} as {{ double }})
+                    else cast({{ fallback[name] }} as {{ double }})
+                end as {{ name }},
             {%- endfor %}
-            'fit' as parameter_source
+            case when fit_status = 'fitted' then 'fit' else 'fallback' end as parameter_source
         from {{ ref('int_btyd_parameters_fitted') }}
     {%- else %}
         select

@@ -177,11 +177,29 @@ def fit_gamma_gamma(inputs: pd.DataFrame, max_iterations: int = 1000) -> dict:
     return _fit(_gamma_gamma_objective, 3, (x, m, n), max_iterations) | {"n_customers": int(n.sum())}
 
 
-def fit_btyd(inputs: pd.DataFrame, max_iterations: int = 1000) -> pd.DataFrame:
-    """Fit both models on int_customer_btyd_inputs-shaped data; one row of parameters and diagnostics."""
+def _not_fitted(n_params: int, n_customers: int) -> dict:
+    """What a model reports when it is not fitted (too few repeat buyers): see _fit for the keys."""
+    return {"params": np.full(n_params, np.nan), "mean_log_likelihood": np.nan, "converged": False,
+            "iterations": 0, "distance": np.inf, "n_customers": n_customers}
+
+
+def fit_btyd(inputs: pd.DataFrame, max_iterations: int = 1000, min_repeat_buyers: int = 1) -> pd.DataFrame:
+    """Fit both models on int_customer_btyd_inputs-shaped data; one row of parameters and diagnostics.
+
+    With fewer than min_repeat_buyers buyers who came back (a repeat purchase day with a positive
+    spend) the data cannot identify the parameters (e.g. one order per customer id, as in Olist):
+    neither model is fitted, fit_status says so and int_btyd_parameters uses clv_fallback_parameters.
+    """
     frame = inputs[["frequency", "recency_days", "tenure_days", "monetary_value"]]
-    bg, gg = fit_bgnbd(frame, max_iterations), fit_gamma_gamma(frame, max_iterations)
+    n_repeat = int(((frame["frequency"] > 0) & (frame["monetary_value"] > 0)).sum())
+    if n_repeat < max(min_repeat_buyers, 1):
+        status = "too_few_repeat_buyers"
+        bg, gg = _not_fitted(len(BGNBD_NAMES), len(frame)), _not_fitted(len(GAMMA_GAMMA_NAMES), n_repeat)
+    else:
+        status = "fitted"
+        bg, gg = fit_bgnbd(frame, max_iterations), fit_gamma_gamma(frame, max_iterations)
     row = dict(zip(BGNBD_NAMES + GAMMA_GAMMA_NAMES, [*bg["params"], *gg["params"]], strict=True))
+    row["fit_status"] = status
     for prefix, fit in (("bgnbd", bg), ("gamma_gamma", gg)):
         row[f"{prefix}_n_customers"] = fit["n_customers"]
         row[f"{prefix}_log_likelihood"] = fit["mean_log_likelihood"] * fit["n_customers"]
@@ -194,5 +212,6 @@ def fit_btyd(inputs: pd.DataFrame, max_iterations: int = 1000) -> pd.DataFrame:
 def model(dbt, session):  # the signature dbt calls
     dbt.config(materialized="table")
     max_iterations = int(dbt.config.get("max_iterations"))
+    min_repeat_buyers = int(dbt.config.get("min_repeat_buyers"))
     inputs = dbt.ref("int_customer_btyd_inputs").df()
-    return fit_btyd(inputs, max_iterations)
+    return fit_btyd(inputs, max_iterations, min_repeat_buyers)
