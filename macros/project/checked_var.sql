@@ -6,8 +6,8 @@
     {%- set value = var(name) -%}
     {%- set problem = var_problem(value, var_rules()[name]) -%}
     {%- if problem -%}
+        {#- validate_vars() applies the same rule to this var, so it raises, listing every bad var -#}
         {%- do validate_vars() -%}
-        {{ exceptions.raise_compiler_error("var " ~ name ~ " must be " ~ problem ~ " (got " ~ (value | tojson) ~ "). Each var is documented, with its unit, in dbt_project.yml.") }}
     {%- endif -%}
     {{ return(value) }}
 {%- endmacro %}

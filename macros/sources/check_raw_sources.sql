@@ -51,12 +51,13 @@
                 {%- for column in columns -%}
                     {%- do found.update({column.name | lower: column.dtype}) -%}
                 {%- endfor -%}
+                {%- set text_casts = raw_source_text_casts(node, columns) -%}
                 {%- for column in node.columns.values() -%}
                     {%- set expected = raw_type_family(column.data_type) -%}
                     {%- set actual = found.get(column.name | lower) -%}
                     {%- if actual is none -%}
                         {%- do problems.append(label ~ ": column " ~ column.name ~ " is missing (expected " ~ column.data_type ~ ")") -%}
-                    {%- elif raw_type_family(actual) != expected and not (expected == 'text' and raw_type_family(actual) in ('integer', 'number')) -%}
+                    {%- elif raw_type_family(actual) != expected and column.name | lower not in text_casts -%}
                         {%- do problems.append(label ~ ": column " ~ column.name ~ " should be " ~ column.data_type ~ " (" ~ expected ~ ") but is " ~ actual) -%}
                     {%- endif -%}
                 {%- endfor -%}

@@ -16,12 +16,13 @@
     {%- if not raw_source_enabled(source_name, table_name) -%}
         {{ return('(' ~ empty_raw_source(node) ~ ')') }}
     {%- endif -%}
-    {%- set casts = raw_source_text_casts(node) -%}
+    {%- set found_columns = raw_source_found_columns(node) -%}
+    {%- set casts = raw_source_text_casts(node, found_columns) -%}
     {%- if not casts -%}
         {{ return(relation) }}
     {%- endif -%}
     {%- set columns = [] -%}
-    {%- for column in raw_source_found_columns(node) -%}
+    {%- for column in found_columns -%}
         {%- set quoted = adapter.quote(column.name) -%}
         {%- if column.name | lower in casts -%}
             {%- do columns.append('cast(' ~ quoted ~ ' as ' ~ dbt.type_string() ~ ') as ' ~ quoted) -%}

@@ -13,8 +13,6 @@ Skips cleanly when ../shared/datasets/olist_subset is absent (the data is never 
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -24,6 +22,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 OLIST = Path(os.environ.get("SHARED_DATASETS", ROOT.parent / "shared" / "datasets")) / "olist_subset"
 
+from byod_build import import_and_build
 from identity_accuracy import pairwise_scores  # scripts/ is on sys.path (conftest.py)
 from import_olist import answer_key, import_olist
 
@@ -43,22 +42,11 @@ pytestmark = pytest.mark.skipif(not (OLIST / "olist_orders_dataset.csv").is_file
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory) -> duckdb.DuckDBPyConnection:
     work = tmp_path_factory.mktemp("olist")
-    imported = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "import_olist.py"), "--olist", str(OLIST), "--out", str(work)],
-        check=False, capture_output=True, text=True, timeout=300,
-    )
-    assert imported.returncode == 0, imported.stderr
-    # the whole project, as a user would build it (scripts/build_warehouse.py declares the tables found)
-    built = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "build_warehouse.py"), "--raw", str(work / "raw"),
-         "--db", str(work / "warehouse.duckdb"), "--base-currency", "BRL",
-         "--", "--target-path", str(work / "target"), "--log-path", str(work / "logs")],
-        cwd=ROOT, env=dict(os.environ, DO_NOT_TRACK="1"), check=False, capture_output=True, text=True, timeout=1200,
-    )
+    # the whole project, as a user would build it (scripts/build_warehouse.py declares the tables found);
     # every data test (reconciliations included) must pass on real data; one warning: no customer id
     # has a second order, so nothing identifies the BTYD parameters and the CLV uses the fallback
-    assert built.returncode == 0, built.stdout[-4000:] + built.stderr[-2000:]
-    assert "WARN=1 " in built.stdout and "warn_btyd_not_fitted_too_few_repeat_buyers" in built.stdout
+    output = import_and_build("import_olist.py", ["--olist", str(OLIST)], work, ["--base-currency", "BRL"])
+    assert "WARN=1 " in output and "warn_btyd_not_fitted_too_few_repeat_buyers" in output
     con = duckdb.connect()
     con.execute(f"attach '{work / 'warehouse.duckdb'}' as warehouse (read_only)")
     con.execute("create temp table answer_key (customer_id bigint, customer_unique_id varchar)")

@@ -13,8 +13,6 @@ Skips cleanly when ../shared/datasets is absent (the data is never committed her
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -22,6 +20,7 @@ from pathlib import Path
 import duckdb
 import pytest
 import test_clv_validation as clv  # the lifetimes reference fit and its tolerances (tests/python is on sys.path)
+from byod_build import import_and_build
 
 ROOT = Path(__file__).resolve().parents[2]
 CSV = Path(os.environ.get("SHARED_DATASETS", ROOT.parent / "shared" / "datasets")) / "online_retail" / "online_retail.csv.gz"
@@ -54,21 +53,12 @@ pytestmark = pytest.mark.skipif(not CSV.exists(), reason=f"UCI Online Retail not
 def warehouse(tmp_path_factory) -> duckdb.DuckDBPyConnection:
     """The whole project built once on the imported file; the connection also holds the CSV (csv_lines)."""
     work = tmp_path_factory.mktemp("online_retail")
-    imported = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "import_online_retail.py"), "--csv", str(CSV), "--out", str(work)],
-        check=False, capture_output=True, text=True, timeout=300,
-    )
-    assert imported.returncode == 0, imported.stderr
-    built = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "build_warehouse.py"), "--raw", str(work / "raw"),
-         "--db", str(work / "warehouse.duckdb"), "--as-of", AS_OF.isoformat(), "--base-currency", "GBP",
-         "--vars", f"{{rfm_window_days: {RFM_WINDOW_DAYS}}}",
-         "--", "--target-path", str(work / "target"), "--log-path", str(work / "logs")],
-        cwd=ROOT, env=dict(os.environ, DO_NOT_TRACK="1"), check=False, capture_output=True, text=True, timeout=1200,
-    )
     # every data test (reconciliations, BTYD fit convergence included) must pass on real data
-    assert built.returncode == 0, built.stdout[-4000:] + built.stderr[-2000:]
-    assert "raw_sources: {\"shopify\": [\"orders\", \"order_lines\", \"products\"]}" in built.stdout
+    output = import_and_build(
+        "import_online_retail.py", ["--csv", str(CSV)], work,
+        ["--as-of", AS_OF.isoformat(), "--base-currency", "GBP", "--vars", f"{{rfm_window_days: {RFM_WINDOW_DAYS}}}"],
+    )
+    assert "raw_sources: {\"shopify\": [\"orders\", \"order_lines\", \"products\"]}" in output
     con = duckdb.connect()
     con.execute("set threads = 2")
     con.execute(f"attach '{work / 'warehouse.duckdb'}' as warehouse (read_only)")
