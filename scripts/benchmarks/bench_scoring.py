@@ -34,7 +34,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(HERE))
-from scoring_common import OUTPUT_RELATIONS, canonicalize, describe_differences
+from scoring_common import OUTPUT_RELATIONS, canonicalize, describe_differences  # noqa: E402 (needs the sys.path line)
 
 MODELS = list(OUTPUT_RELATIONS)
 SEEDS = ["rfm_segments", "value_tiers"]
@@ -54,14 +54,15 @@ def _tree_rss_kb(root_pid: int) -> tuple[int, int]:
     while pids:
         pid = pids.pop()
         try:
-            with open(f"/proc/{pid}/status") as f:
+            proc_dir = Path(f"/proc/{pid}")
+            with (proc_dir / "status").open() as f:
                 for line in f:
                     if line.startswith("VmRSS:"):
                         total += int(line.split()[1])
                         break
             seen += 1
-            for task in os.listdir(f"/proc/{pid}/task"):
-                with open(f"/proc/{pid}/task/{task}/children") as f:
+            for task in (proc_dir / "task").iterdir():
+                with (task / "children").open() as f:
                     pids.extend(int(c) for c in f.read().split())
         except (FileNotFoundError, ProcessLookupError, PermissionError):
             continue

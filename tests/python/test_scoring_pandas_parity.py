@@ -28,8 +28,8 @@ BENCH = ROOT / "scripts" / "benchmarks"
 WAREHOUSE = Path(os.environ.get("DUCKDB_PATH", ROOT / "data" / "warehouse.duckdb"))
 sys.path.insert(0, str(BENCH))
 
-import pandas_scoring
-from scoring_common import OUTPUT_RELATIONS, canonicalize, describe_differences
+import pandas_scoring  # noqa: E402 (needs the sys.path line)
+from scoring_common import OUTPUT_RELATIONS, canonicalize, describe_differences  # noqa: E402
 
 INPUT_QUERIES = {
     "fct_orders": """

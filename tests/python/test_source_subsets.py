@@ -75,7 +75,7 @@ def statuses(work: Path) -> dict[str, int]:
     return counts
 
 
-@pytest.mark.parametrize("subset", list(SUBSETS) + ["all_with_non_default_vars"])
+@pytest.mark.parametrize("subset", [*SUBSETS, "all_with_non_default_vars"])
 def test_whole_project_builds_green_and_scores_every_buyer(subset: str, raw: Path, tmp_path: Path) -> None:
     if subset in SUBSETS:
         dbt_vars: dict = {"raw_sources": SUBSETS[subset]}
