@@ -34,7 +34,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(HERE))
-from scoring_common import OUTPUT_RELATIONS, canonicalize, describe_differences  # noqa: E402 (needs the sys.path line)
+import pandas_scoring  # noqa: E402 (needs the sys.path line)
+from scoring_common import OUTPUT_RELATIONS, canonicalize, describe_differences  # noqa: E402
 
 MODELS = list(OUTPUT_RELATIONS)
 SEEDS = ["rfm_segments", "value_tiers"]
@@ -189,7 +190,9 @@ def compare(workdir: Path, limit: int = 5) -> dict:
     con = duckdb.connect(str(workdir / "warehouse.duckdb"), read_only=True)
     try:
         for name, schema in OUTPUT_RELATIONS.items():
-            dbt_side = canonicalize(con.sql(f"select * from {schema}.{name}").to_arrow_table())
+            # the pandas baseline mirrors the columns the scores use (pandas_scoring.SCHEMAS)
+            columns = ", ".join(pandas_scoring.SCHEMAS[name])
+            dbt_side = canonicalize(con.sql(f"select {columns} from {schema}.{name}").to_arrow_table())
             pandas_side = canonicalize(pq.read_table(workdir / "pandas_out" / f"{name}.parquet"))
             equal = dbt_side.sha256 == pandas_side.sha256
             out[name] = {"rows": dbt_side.rows, "dbt_sha256": dbt_side.sha256,

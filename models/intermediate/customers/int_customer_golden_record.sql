@@ -3,10 +3,7 @@
 -- contact_id); the email prefers a verified one; then the person's most recently updated Shopify
 -- customer; for guest buyers, the identifiers first seen most recently and the latest order's
 -- shipping country. Nullable sort keys say where nulls go, so every engine picks the same record.
-{%- set crm_attributes = [
-    'first_name', 'last_name', 'birth_date', 'gender', 'city', 'region', 'postcode', 'country_code',
-    'income_band', 'job_title', 'account_id', 'phone_e164',
-] %}
+{%- set crm_attributes = crm_golden_attributes() %}
 with
 
 spine as (
@@ -24,16 +21,17 @@ identifiers as (
     where customer_key is not null
 ),
 
-contacts as (
+crm_golden as (
     select
-        contact_id,
-        email,
+        customer_key,
+        primary_crm_contact_id,
+        crm_email,
         is_email_verified,
         {%- for attribute in crm_attributes %}
             {{ attribute }},
         {%- endfor %}
-        updated_at
-    from {{ ref('stg_crm__contacts') }}
+        n_crm_contacts
+    from {{ ref('int_customer_crm_attributes') }}
 ),
 
 accounts as (
@@ -67,60 +65,6 @@ orders as (
         shipping_country_code
     from {{ ref('int_orders_resolved') }}
     where customer_key is not null
-),
-
-customer_contacts as (
-    select
-        identifiers.customer_key,
-        contacts.*
-    from contacts
-    inner join identifiers
-        on
-            identifiers.identifier_type = 'crm_contact_id'
-            and contacts.contact_id = identifiers.identifier_value
-),
-
-contact_attribute_ranks as (
-    select
-        customer_key,
-        contact_id,
-        email,
-        {%- for attribute in crm_attributes %}
-            {{ attribute }},
-            row_number() over (
-                partition by customer_key
-                order by case when {{ attribute }} is null then 1 else 0 end, updated_at desc nulls last, contact_id asc
-            ) as {{ attribute }}_rank,
-        {%- endfor %}
-        row_number() over (
-            partition by customer_key
-            order by
-                case when email is null then 1 else 0 end,
-                case when is_email_verified then 0 else 1 end,
-                updated_at desc,
-                contact_id asc
-        ) as email_rank,
-        row_number() over (
-            partition by customer_key
-            order by updated_at desc nulls last, contact_id asc
-        ) as contact_rank,
-        is_email_verified
-    from customer_contacts
-),
-
-crm_golden as (
-    select
-        customer_key,
-        max(case when contact_rank = 1 then contact_id end) as primary_crm_contact_id,
-        max(case when email_rank = 1 then email end) as crm_email,
-        {{ dbt.bool_or('case when email_rank = 1 and email is not null then is_email_verified end') }}
-            as is_email_verified,
-        {%- for attribute in crm_attributes %}
-            max(case when {{ attribute }}_rank = 1 then {{ attribute }} end) as {{ attribute }},
-        {%- endfor %}
-        count(*) as n_crm_contacts
-    from contact_attribute_ranks
-    group by customer_key
 ),
 
 shop_customer_ranks as (
