@@ -53,14 +53,13 @@ own-data: setup ## Build from your own raw Parquet: make own-data RAW=/path/raw 
 
 build: dbt-build ## Set everything up and run the main job on DuckDB
 
-lint: setup score ## dbt-score, sqlfluff (dbt templater) and ruff
+lint: setup score conventions ## dbt-score, dbt-bouncer, sqlfluff (dbt templater) and ruff
 	$(VENV)/bin/sqlfluff lint models tests/singular analyses
 	$(VENV)/bin/ruff check scripts tests
 
 score: setup ## dbt-score: metadata grades, project >= 9.5 and every item >= 9.0 (pyproject.toml)
 	$(VENV)/bin/dbt-score lint --run-dbt-parse --show failing-items
 
-# Not in `make test` yet: main still has back edges (issue 13's refactor removes them).
 conventions: setup ## dbt-bouncer: layer rule (sources > staging > intermediate > marts) and naming (dbt-bouncer.yml)
 	$(DBT) parse --quiet
 	COLUMNS=240 $(VENV)/bin/dbt-bouncer --config-file dbt-bouncer.yml

@@ -5,7 +5,7 @@
 {%- set checks = [
     ('n_orders', 'dim_customers', 'dims.n_orders', 'customer_features', 'features.n_orders'),
     ('n_orders', 'customer_lifecycle', 'lifecycle.n_orders', 'customer_features', 'features.n_orders'),
-    ('n_orders', 'customer_value', 'value.n_orders', 'customer_features', 'features.n_orders'),
+    ('n_orders', 'customer_value', 'customer_value.n_orders', 'customer_features', 'features.n_orders'),
     ('n_sessions', 'dim_customers', 'dims.n_sessions', 'customer_features', 'features.n_sessions'),
     ('first_order_date', 'dim_customers', 'cast(dims.first_order_at as date)', 'customer_lifecycle', 'lifecycle.first_order_date'),
     ('last_order_date', 'dim_customers', 'cast(dims.last_order_at as date)', 'customer_lifecycle', 'lifecycle.last_order_date'),
@@ -14,26 +14,26 @@
     ('days_since_last_order', 'customer_lifecycle', 'lifecycle.days_since_last_order', 'customer_features', 'features.days_since_last_order'),
     ('days_since_last_order', 'customer_rfm', 'rfm.recency_days', 'customer_features', 'features.days_since_last_order'),
     ('mean_days_between_orders', 'customer_lifecycle', 'lifecycle.mean_days_between_orders', 'customer_features', 'features.mean_days_between_orders'),
-    ('net_revenue', 'customer_value', 'value.historical_clv_amount', 'customer_features', 'features.net_revenue_amount'),
-    ('n_support_tickets', 'customer_value', 'value.n_support_tickets', 'customer_features', 'features.n_tickets'),
+    ('net_revenue', 'customer_value', 'customer_value.historical_clv_amount', 'customer_features', 'features.net_revenue_amount'),
+    ('n_support_tickets', 'customer_value', 'customer_value.n_support_tickets', 'customer_features', 'features.n_tickets'),
     ('p_alive', 'customer_clv', 'clv.p_alive', 'customer_churn_risk', 'churn.p_alive'),
 ] %}
 with
 
 joined as (
     select
-        features.customer_key,
         {%- for measure, left_mart, left_expression, right_mart, right_expression in checks %}
             {{ left_expression }} as left_{{ loop.index }},
-            {{ right_expression }} as right_{{ loop.index }}{{ ',' if not loop.last }}
+            {{ right_expression }} as right_{{ loop.index }},
         {%- endfor %}
+        features.customer_key
     from {{ ref('customer_features') }} as features
     full outer join {{ ref('dim_customers') }} as dims
         on features.customer_key = dims.customer_key
     full outer join {{ ref('customer_lifecycle') }} as lifecycle
         on features.customer_key = lifecycle.customer_key
-    full outer join {{ ref('customer_value') }} as value
-        on features.customer_key = value.customer_key
+    full outer join {{ ref('customer_value') }} as customer_value
+        on features.customer_key = customer_value.customer_key
     full outer join {{ ref('customer_rfm') }} as rfm
         on features.customer_key = rfm.customer_key
     full outer join {{ ref('customer_clv') }} as clv
