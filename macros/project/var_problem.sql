@@ -49,6 +49,19 @@
         {%- for key in rule['keys'] if value[key] is not number or value[key] is sameas true or value[key] <= 0 -%}
             {{ return('a mapping of positive numbers (' ~ key ~ ' is not)') }}
         {%- endfor -%}
+    {%- elif kind == 'windows' -%}
+        {%- if value is not mapping or value.keys() | sort != rule['keys'] | sort -%}
+            {{ return('a mapping with exactly the keys ' ~ rule['keys'] | join(', ') ~ ' (window names; each a column-name part)') }}
+        {%- endif -%}
+        {%- set previous = namespace(days=0) -%}
+        {%- for key in rule['keys'] -%}
+            {%- set days = value[key] -%}
+            {%- if days is sameas true or days is sameas false or days is not integer or days <= previous.days -%}
+                {{ return('a mapping of whole numbers of days, each above the one before in the order '
+                    ~ rule['keys'] | join(' < ') ~ ' (' ~ key ~ ' is not)') }}
+            {%- endif -%}
+            {%- set previous.days = days -%}
+        {%- endfor -%}
     {%- endif -%}
     {{ return(none) }}
 {%- endmacro %}

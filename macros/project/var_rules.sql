@@ -1,12 +1,12 @@
 {#- var_rules(): what each documented var of dbt_project.yml may hold, checked by validate_vars()
     before anything runs. kind: text, code (upper-case letters, `length` of them), date (a real
     calendar date, YYYY-MM-DD), int, number, bool, int_list, text_list, parameters (a mapping of
-    positive numbers with the listed `keys`), sources (checked by check_raw_sources()). min / max are
+    positive numbers with the listed `keys`), windows (a mapping of the listed `keys`, window names, to
+    whole days, increasing in that order), sources (checked by check_raw_sources()). min / max are
     inclusive, `above` is an exclusive lower bound; `nullable` allows null (unset). A pytest fails
     when a var of dbt_project.yml has no rule here. -#}
 {% macro var_rules() -%}
     {%- set day = {'kind': 'int', 'min': 1} -%}
-    {%- set days = {'kind': 'int_list', 'min': 1} -%}
     {%- set cost = {'kind': 'number', 'min': 0} -%}
     {%- set share = {'kind': 'number', 'min': 0, 'max': 1} -%}
     {{ return({
@@ -32,9 +32,9 @@
         'session_inactivity_timeout_minutes': {'kind': 'number', 'above': 0},
         'session_start_grace_seconds': {'kind': 'number', 'min': 0},
         'session_content_page_prefixes': {'kind': 'text_list'},
-        'customer_features_order_windows_days': days,
+        'customer_features_order_windows_days': {'kind': 'windows', 'keys': ['short', 'medium', 'long', 'extended']},
         'customer_features_aov_window_days': day,
-        'customer_features_web_windows_days': days,
+        'customer_features_web_windows_days': {'kind': 'windows', 'keys': ['short', 'medium', 'long']},
         'customer_features_web_engagement_window_days': day,
         'customer_features_cart_window_days': day,
         'customer_features_email_window_days': day,

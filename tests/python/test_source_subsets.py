@@ -18,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 DBT = Path(sys.executable).parent / "dbt"
@@ -37,13 +38,19 @@ NON_DEFAULT_VARS = {
     "lifecycle_new_days": 20, "lifecycle_at_risk_days": 60, "lifecycle_dormant_days": 150,
     "lifecycle_churned_days": 300, "lifecycle_reactivated_days": 60, "value_shipping_cost_per_order": 4.5,
     "value_return_handling_cost_per_item": 2.0, "value_support_cost_per_ticket": 5.0,
-    # not yet the customer_features_*window* vars: their values are part of feature column names
-    # (n_email_sends_90d), which the stable feature names of issue 13 end
+    # every feature window changes; no column name may (each name says which window, never its length)
+    "customer_features_order_windows_days": {"short": 45, "medium": 120, "long": 200, "extended": 400},
+    "customer_features_aov_window_days": 200, "customer_features_web_windows_days": {"short": 10, "medium": 45,
+                                                                                    "long": 120},
+    "customer_features_web_engagement_window_days": 120, "customer_features_cart_window_days": 10,
+    "customer_features_email_window_days": 60, "customer_features_support_window_days": 300,
+    "customer_features_technology_active_days": 200,
  "session_inactivity_timeout_minutes": 45,
     "clv_horizon_days": 180, "clv_annual_discount_rate": 0.08, "clv_discount_periods": 6,
     "churn_recent_window_days": 21, "churn_prior_window_days": 63, "churn_p_alive_weight": 0.7,
     "identity_max_users_per_cookie": 2, "quarantine_max_share": 0.3,
 }
+FEATURES_YML = ROOT / "models" / "marts" / "customers" / "_customer_features__models.yml"
 SCORES = ["customer_rfm", "customer_lifecycle", "customer_value", "customer_clv", "customer_churn_risk"]
 
 
@@ -117,6 +124,12 @@ def test_whole_project_builds_green_and_scores_every_buyer(subset: str, raw: Pat
         assert con.sql("select count(*) from marts.fct_orders where order_date > date '2025-11-30'").fetchone()[0] > 0
         assert con.sql("select sum(n_orders) from marts.dim_customers").fetchone()[0] == con.sql(
             f"select count(*) from marts.fct_orders where {cut}").fetchone()[0]
+        # stable feature names: other window lengths, the same columns as documented (and as the default build)
+        built = [r[0] for r in con.sql("select column_name from duckdb_columns() where schema_name = 'marts'"
+                                       " and table_name = 'customer_features' order by column_index").fetchall()]
+        documented = [c["name"] for m in yaml.safe_load(FEATURES_YML.read_text())["models"]
+                      if m["name"] == "customer_features" for c in m["columns"]]
+        assert built == documented
         results = json.loads((tmp_path / "target" / "run_results.json").read_text())["results"]
         agree = [r["status"] for r in results if r["unique_id"].endswith(".customer_measures_agree_across_marts")]
         assert agree == ["pass"], agree

@@ -48,7 +48,7 @@ email_expected as (
         {%- for event_type, plural in email_types.items() %}
             count(
                 case when email_events.event_type = '{{ event_type }}' and {{ in_window }} then 1 end
-            ) as n_email_{{ plural }}_{{ email_days }}d,
+            ) as n_email_{{ plural }}_in_window,
         {%- endfor %}
         count(*) as n_email_events
     from email_events
@@ -59,7 +59,7 @@ email_expected as (
 tickets_expected as (
     {%- set in_window = "tickets.created_date > " ~ dbt.dateadd('day', -support_days, 'as_of.as_of_date') %}
     select
-        count(case when {{ in_window }} then tickets.ticket_id end) as n_tickets_{{ support_days }}d,
+        count(case when {{ in_window }} then tickets.ticket_id end) as n_tickets_in_window,
         count(tickets.ticket_id) as n_tickets
     from tickets
     cross join as_of
@@ -68,9 +68,9 @@ tickets_expected as (
 
 {%- set measures = [] %}
 {%- for plural in email_types.values() %}
-    {%- do measures.append(('email_expected', 'n_email_' ~ plural ~ '_' ~ email_days ~ 'd')) %}
+    {%- do measures.append(('email_expected', 'n_email_' ~ plural ~ '_in_window')) %}
 {%- endfor %}
-{%- do measures.append(('tickets_expected', 'n_tickets_' ~ support_days ~ 'd')) %}
+{%- do measures.append(('tickets_expected', 'n_tickets_in_window')) %}
 {%- do measures.append(('tickets_expected', 'n_tickets')) %}
 
 actual as (

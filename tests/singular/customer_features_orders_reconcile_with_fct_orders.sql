@@ -2,11 +2,11 @@
 -- figure recomputed from fct_orders: counted orders with a customer_key and order_date in
 -- (as_of_date − N days, as_of_date]. Written with dateadd, independently of the model's datediff,
 -- so an off-by-one at a window boundary, a lost or duplicated customer, or a fan-out fails here.
-{%- set windows = checked_var('customer_features_order_windows_days') %}
+{%- set windows = feature_windows('customer_features_order_windows_days') %}
 {%- set measures = [] %}
-{%- for days in windows %}
-    {%- do measures.append('n_orders_' ~ days ~ 'd') %}
-    {%- do measures.append('net_revenue_amount_' ~ days ~ 'd') %}
+{%- for window, days in windows %}
+    {%- do measures.append('n_orders_in_' ~ window ~ '_window') %}
+    {%- do measures.append('net_revenue_amount_in_' ~ window ~ '_window') %}
 {%- endfor %}
 {%- do measures.append('n_orders') %}
 {%- do measures.append('net_revenue_amount') %}
@@ -33,10 +33,10 @@ orders as (
 
 expected as (
     select
-        {%- for days in windows %}
+        {%- for window, days in windows %}
             {%- set in_window = "order_date > " ~ dbt.dateadd('day', -days, 'as_of_date') %}
-            count(case when {{ in_window }} then order_id end) as n_orders_{{ days }}d,
-            coalesce(sum(case when {{ in_window }} then net_amount end), 0) as net_revenue_amount_{{ days }}d,
+            count(case when {{ in_window }} then order_id end) as n_orders_in_{{ window }}_window,
+            coalesce(sum(case when {{ in_window }} then net_amount end), 0) as net_revenue_amount_in_{{ window }}_window,
         {%- endfor %}
         count(order_id) as n_orders,
         coalesce(sum(net_amount), 0) as net_revenue_amount

@@ -3,13 +3,13 @@
 -- customer_key and session_date in (as_of_date − N days, as_of_date]; for the trend windows
 -- (as_of_date − R days, as_of_date] (recent) and (as_of_date − R − P days, as_of_date − R days]
 -- (prior), R = churn_recent_window_days, P = churn_prior_window_days.
-{%- set windows = checked_var('customer_features_web_windows_days') %}
+{%- set windows = feature_windows('customer_features_web_windows_days') %}
 {%- set recent_days = checked_var('churn_recent_window_days') %}
 {%- set prior_end_days = recent_days + checked_var('churn_prior_window_days') %}
 {%- set measures = ['n_sessions', 'n_sessions_recent_window', 'n_sessions_prior_window'] %}
-{%- for days in windows %}
-    {%- do measures.append('n_sessions_' ~ days ~ 'd') %}
-    {%- do measures.append('n_page_views_' ~ days ~ 'd') %}
+{%- for window, days in windows %}
+    {%- do measures.append('n_sessions_in_' ~ window ~ '_window') %}
+    {%- do measures.append('n_page_views_in_' ~ window ~ '_window') %}
 {%- endfor %}
 with
 
@@ -34,10 +34,10 @@ sessions as (
 
 expected as (
     select
-        {%- for days in windows %}
+        {%- for window, days in windows %}
             {%- set in_window = "session_date > " ~ dbt.dateadd('day', -days, 'as_of_date') %}
-            count(case when {{ in_window }} then session_id end) as n_sessions_{{ days }}d,
-            coalesce(sum(case when {{ in_window }} then n_page_views end), 0) as n_page_views_{{ days }}d,
+            count(case when {{ in_window }} then session_id end) as n_sessions_in_{{ window }}_window,
+            coalesce(sum(case when {{ in_window }} then n_page_views end), 0) as n_page_views_in_{{ window }}_window,
         {%- endfor %}
         {%- set recent_start = dbt.dateadd('day', -recent_days, 'as_of_date') %}
         {%- set prior_start = dbt.dateadd('day', -prior_end_days, 'as_of_date') %}

@@ -2,9 +2,9 @@
 -- features as of the as-of date. Each source is aggregated to the customer grain once (all windows
 -- by conditional aggregation in one group by) and left-joined to the customer list. "In the last N
 -- days" means days_ago = as_of_date - event date in [0, N - 1] (docs block customer_feature_windows).
-{%- set order_windows = checked_var('customer_features_order_windows_days') %}
+{%- set order_windows = feature_windows('customer_features_order_windows_days') %}
 {%- set aov_window = checked_var('customer_features_aov_window_days') %}
-{%- set web_windows = checked_var('customer_features_web_windows_days') %}
+{%- set web_windows = feature_windows('customer_features_web_windows_days') %}
 {%- set engagement_window = checked_var('customer_features_web_engagement_window_days') %}
 {%- set cart_window = checked_var('customer_features_cart_window_days') %}
 {%- set email_window = checked_var('customer_features_email_window_days') %}
@@ -142,9 +142,9 @@ orders_dated as (
 order_window_features as (
     select
         customer_key,
-        {%- for days in order_windows %}
-            count(case when days_ago < {{ days }} then order_id end) as n_orders_{{ days }}d,
-            sum(case when days_ago < {{ days }} then net_amount else 0 end) as net_revenue_amount_{{ days }}d,
+        {%- for window, days in order_windows %}
+            count(case when days_ago < {{ days }} then order_id end) as n_orders_in_{{ window }}_window,
+            sum(case when days_ago < {{ days }} then net_amount else 0 end) as net_revenue_amount_in_{{ window }}_window,
         {%- endfor %}
         count(case when days_ago < {{ aov_window }} then order_id end) as n_orders_aov_window,
         sum(case when days_ago < {{ aov_window }} then net_amount else 0 end) as net_revenue_amount_aov_window
@@ -209,9 +209,9 @@ sessions_dated as (
 session_features as (
     select
         customer_key,
-        {%- for days in web_windows %}
-            count(case when days_ago < {{ days }} then customer_key end) as n_sessions_{{ days }}d,
-            sum(case when days_ago < {{ days }} then n_page_views else 0 end) as n_page_views_{{ days }}d,
+        {%- for window, days in web_windows %}
+            count(case when days_ago < {{ days }} then customer_key end) as n_sessions_in_{{ window }}_window,
+            sum(case when days_ago < {{ days }} then n_page_views else 0 end) as n_page_views_in_{{ window }}_window,
         {%- endfor %}
         count(case when days_ago < {{ engagement_window }} then customer_key end) as n_sessions_engagement_window,
         count(
@@ -397,12 +397,13 @@ final as (
         cast(as_of.as_of_date as date) as as_of_date,
 
         -- orders
-        {%- for days in order_windows %}
-            cast(coalesce(order_window_features.n_orders_{{ days }}d, 0) as {{ count_type }}) as n_orders_{{ days }}d,
+        {%- for window, days in order_windows %}
+            {%- set column = 'n_orders_in_' ~ window ~ '_window' %}
+            cast(coalesce(order_window_features.{{ column }}, 0) as {{ count_type }}) as {{ column }},
         {%- endfor %}
         cast(coalesce(order_summary.n_orders, 0) as {{ count_type }}) as n_orders,
-        {%- for days in order_windows %}
-            {%- set column = 'net_revenue_amount_' ~ days ~ 'd' %}
+        {%- for window, days in order_windows %}
+            {%- set column = 'net_revenue_amount_in_' ~ window ~ '_window' %}
             cast(coalesce(order_window_features.{{ column }}, 0) as {{ money_type }}) as {{ column }},
         {%- endfor %}
         cast(coalesce(order_summary.net_revenue, 0) as {{ money_type }}) as net_revenue_amount,
@@ -412,7 +413,7 @@ final as (
         cast(
             order_window_features.net_revenue_amount_aov_window / nullif(order_window_features.n_orders_aov_window, 0)
             as {{ money_type }}
-        ) as aov_amount_{{ aov_window }}d,
+        ) as aov_amount_in_window,
         cast(order_summary.days_since_last_order as {{ count_type }}) as days_since_last_order,
         cast(order_summary.days_since_first_order as {{ count_type }}) as days_since_first_order,
         cast(order_summary.mean_days_between_orders as {{ rate_type }}) as mean_days_between_orders,
@@ -442,12 +443,13 @@ final as (
         cast(coalesce(line_features.n_categories, 0) as {{ count_type }}) as n_categories,
 
         -- web
-        {%- for days in web_windows %}
-            cast(coalesce(session_features.n_sessions_{{ days }}d, 0) as {{ count_type }}) as n_sessions_{{ days }}d,
+        {%- for window, days in web_windows %}
+            {%- set column = 'n_sessions_in_' ~ window ~ '_window' %}
+            cast(coalesce(session_features.{{ column }}, 0) as {{ count_type }}) as {{ column }},
         {%- endfor %}
         cast(coalesce(session_summary.n_sessions, 0) as {{ count_type }}) as n_sessions,
-        {%- for days in web_windows %}
-            {%- set column = 'n_page_views_' ~ days ~ 'd' %}
+        {%- for window, days in web_windows %}
+            {%- set column = 'n_page_views_in_' ~ window ~ '_window' %}
             cast(coalesce(session_features.{{ column }}, 0) as {{ count_type }}) as {{ column }},
         {%- endfor %}
         cast(session_features.days_since_last_session as {{ count_type }}) as days_since_last_session,
@@ -458,22 +460,22 @@ final as (
         cast(
             cast(session_features.n_converted_sessions_engagement_window as {{ rate_type }})
             / nullif(session_features.n_sessions_engagement_window, 0) as {{ rate_type }}
-        ) as conversion_rate_{{ engagement_window }}d,
+        ) as session_conversion_rate_in_window,
         cast(
             coalesce(session_features.n_content_page_views_engagement_window, 0) as {{ count_type }}
-        ) as n_content_page_views_{{ engagement_window }}d,
+        ) as n_content_page_views_in_window,
         cast(
             coalesce(session_features.n_content_sessions_engagement_window, 0) as {{ count_type }}
-        ) as n_content_sessions_{{ engagement_window }}d,
+        ) as n_content_sessions_in_window,
         cast(
             coalesce(cart_features.n_abandoned_cart_sessions, 0) as {{ count_type }}
-        ) as n_abandoned_cart_sessions_{{ cart_window }}d,
+        ) as n_abandoned_cart_sessions_in_window,
         cast(
             coalesce(cart_features.n_abandoned_add_to_carts, 0) as {{ count_type }}
-        ) as n_abandoned_add_to_carts_{{ cart_window }}d,
+        ) as n_abandoned_add_to_carts_in_window,
         cast(
             coalesce(cart_features.abandoned_cart_amount, 0) as {{ money_type }}
-        ) as abandoned_cart_amount_{{ cart_window }}d,
+        ) as abandoned_cart_amount_in_window,
 
         -- devices
         cast(device_category_ranks.device_category as {{ dbt.type_string() }}) as primary_device_category,
@@ -485,20 +487,20 @@ final as (
         cast(coalesce(session_features.n_devices, 0) as {{ count_type }}) as n_devices,
 
         -- email
-        cast(coalesce(email_features.n_sends, 0) as {{ count_type }}) as n_email_sends_{{ email_window }}d,
-        cast(coalesce(email_features.n_opens, 0) as {{ count_type }}) as n_email_opens_{{ email_window }}d,
-        cast(coalesce(email_features.n_clicks, 0) as {{ count_type }}) as n_email_clicks_{{ email_window }}d,
+        cast(coalesce(email_features.n_sends, 0) as {{ count_type }}) as n_email_sends_in_window,
+        cast(coalesce(email_features.n_opens, 0) as {{ count_type }}) as n_email_opens_in_window,
+        cast(coalesce(email_features.n_clicks, 0) as {{ count_type }}) as n_email_clicks_in_window,
         cast(
             coalesce(email_features.n_unsubscribes, 0) as {{ count_type }}
-        ) as n_email_unsubscribes_{{ email_window }}d,
+        ) as n_email_unsubscribes_in_window,
         cast(
             cast(email_features.n_campaigns_opened as {{ rate_type }})
             / nullif(email_features.n_campaigns_sent, 0) as {{ rate_type }}
-        ) as email_open_rate_{{ email_window }}d,
+        ) as email_open_rate_in_window,
         cast(
             cast(email_features.n_campaigns_clicked as {{ rate_type }})
             / nullif(email_features.n_campaigns_sent, 0) as {{ rate_type }}
-        ) as email_click_rate_{{ email_window }}d,
+        ) as email_click_rate_in_window,
         cast(
             email_features.days_since_last_engagement as {{ count_type }}
         ) as days_since_last_email_engagement,
@@ -510,7 +512,7 @@ final as (
         ) as n_email_engagements_prior_window,
 
         -- support
-        cast(coalesce(support_features.n_tickets_window, 0) as {{ count_type }}) as n_tickets_{{ support_window }}d,
+        cast(coalesce(support_features.n_tickets_window, 0) as {{ count_type }}) as n_tickets_in_window,
         cast(coalesce(support_features.n_tickets, 0) as {{ count_type }}) as n_tickets,
         cast(support_features.mean_sentiment_score as {{ rate_type }}) as mean_ticket_sentiment,
         cast(coalesce(support_features.n_open_tickets, 0) as {{ count_type }}) as n_open_tickets,

@@ -1,0 +1,47 @@
+-- One row per customer feature (seed feature_catalog) with the current length of its window, read
+-- from the vars when the project compiles: what dbt docs and a segment builder show next to a feature.
+{%- set rules = var_rules() %}
+with
+
+catalog as (
+    select
+        feature_name,
+        model,
+        column_name,
+        family,
+        data_type,
+        unit,
+        window_var,
+        window_name,
+        is_pii,
+        description
+    from {{ ref('feature_catalog') }}
+),
+
+final as (
+    select
+        catalog.feature_name,
+        catalog.model,
+        catalog.column_name,
+        catalog.family,
+        catalog.data_type,
+        catalog.unit,
+        catalog.window_var,
+        catalog.window_name,
+        case
+            {%- for var_name, rule in rules.items() if var_name.endswith('_days') %}
+                {%- if rule.kind == 'windows' %}
+                    {%- for window, days in feature_windows(var_name) %}
+            when catalog.window_var = '{{ var_name }}' and catalog.window_name = '{{ window }}' then {{ days }}
+                    {%- endfor %}
+                {%- elif rule.kind == 'int' %}
+            when catalog.window_var = '{{ var_name }}' then {{ checked_var(var_name) }}
+                {%- endif %}
+            {%- endfor %}
+        end as window_days,
+        catalog.is_pii,
+        catalog.description
+    from catalog
+)
+
+select * from final

@@ -1,0 +1,72 @@
+-- The feature catalog and the tables agree: every catalog entry names a column that exists in its
+-- model, and every column of customer_features (keys aside) has an entry. One row per problem.
+-- depends_on: {{ ref('customer_features') }} {{ ref('dim_customers') }} {{ ref('customer_rfm') }}
+-- depends_on: {{ ref('customer_lifecycle') }} {{ ref('customer_value') }} {{ ref('customer_clv') }}
+-- depends_on: {{ ref('customer_churn_risk') }}
+{%- set models = ['customer_features', 'dim_customers', 'customer_rfm', 'customer_lifecycle', 'customer_value',
+    'customer_clv', 'customer_churn_risk'] %}
+{%- set not_features = ['customer_key', 'as_of_date'] %}
+with
+
+catalog as (
+    select
+        feature_name,
+        model,
+        column_name
+    from {{ ref('feature_catalog') }}
+),
+
+built_columns as (
+    {%- if execute %}
+        {%- for model in models %}
+            {%- set model_loop = loop %}
+            {%- for column in adapter.get_columns_in_relation(ref(model)) %}
+        select
+            '{{ model }}' as model,
+            '{{ column.name | lower }}' as column_name
+                {%- if not (model_loop.last and loop.last) %}
+        union all
+                {%- endif %}
+            {%- endfor %}
+        {%- endfor %}
+    {%- else %}
+        select
+            '' as model,
+            '' as column_name
+    {%- endif %}
+),
+
+entries_without_a_column as (
+    select
+        catalog.feature_name,
+        catalog.model,
+        catalog.column_name,
+        'catalog entry names a column the model does not have' as problem
+    from catalog
+    left join built_columns
+        on
+            catalog.model = built_columns.model
+            and catalog.column_name = built_columns.column_name
+    where built_columns.column_name is null
+),
+
+features_without_an_entry as (
+    select
+        built_columns.column_name as feature_name,
+        built_columns.model,
+        built_columns.column_name,
+        'customer_features column missing from the catalog' as problem
+    from built_columns
+    left join catalog
+        on
+            built_columns.model = catalog.model
+            and built_columns.column_name = catalog.column_name
+    where
+        built_columns.model = 'customer_features'
+        and built_columns.column_name not in ('{{ not_features | join("', '") }}')
+        and catalog.column_name is null
+)
+
+select * from entries_without_a_column
+union all
+select * from features_without_an_entry
