@@ -37,7 +37,7 @@ validated as (
 
 ranked as (
     -- a re-delivered consent event: keep the first load
-    {{ rank_duplicates('validated', 'consent_event_id', '_loaded_at asc') }}
+    {{ rank_duplicates('validated', 'consent_event_id', '_loaded_at asc nulls last') }}
 ),
 
 final as (

@@ -94,7 +94,7 @@ validated as (
 
 ranked as (
     -- latest version of a contact wins; then the latest load
-    {{ rank_duplicates('validated', 'contact_id', 'updated_at desc nulls last, _loaded_at desc') }}
+    {{ rank_duplicates('validated', 'contact_id', 'updated_at desc nulls last, _loaded_at desc nulls last') }}
 ),
 
 final as (

@@ -45,7 +45,7 @@ validated as (
 
 ranked as (
     -- latest version of a ticket wins; then the latest load
-    {{ rank_duplicates('validated', 'ticket_id', 'updated_at desc nulls last, _loaded_at desc') }}
+    {{ rank_duplicates('validated', 'ticket_id', 'updated_at desc nulls last, _loaded_at desc nulls last') }}
 ),
 
 final as (

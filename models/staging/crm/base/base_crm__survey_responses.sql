@@ -35,7 +35,7 @@ validated as (
 
 ranked as (
     -- a re-delivered answer: keep the first load
-    {{ rank_duplicates('validated', 'response_id', '_loaded_at asc') }}
+    {{ rank_duplicates('validated', 'response_id', '_loaded_at asc nulls last') }}
 ),
 
 final as (

@@ -66,7 +66,7 @@ validated as (
 
 ranked as (
     -- items come with their event: a re-delivered event repeats them, keep the first delivery
-    {{ rank_duplicates('validated', ['event_id', 'item_index'], '_loaded_at asc') }}
+    {{ rank_duplicates('validated', ['event_id', 'item_index'], '_loaded_at asc nulls last') }}
 ),
 
 final as (

@@ -140,7 +140,7 @@ validated as (
 
 ranked as (
     -- the collector re-delivers an event under the same event_id: keep the first delivery
-    {{ rank_duplicates('validated', 'event_id', '_loaded_at asc') }}
+    {{ rank_duplicates('validated', 'event_id', '_loaded_at asc nulls last') }}
 ),
 
 final as (

@@ -64,7 +64,7 @@ validated as (
 ranked as (
     -- one campaign can run on two platforms (paid_social: meta_ads and tiktok_ads), each with its
     -- own account and currency, so the platform is part of the key; a restated day: latest load wins
-    {{ rank_duplicates('validated', ['spend_date', 'campaign_id', 'platform'], '_loaded_at desc') }}
+    {{ rank_duplicates('validated', ['spend_date', 'campaign_id', 'platform'], '_loaded_at desc nulls last') }}
 ),
 
 final as (

@@ -47,7 +47,7 @@ validated as (
 
 ranked as (
     -- the catalogue is re-exported: the latest load of a campaign wins
-    {{ rank_duplicates('validated', 'campaign_id', '_loaded_at desc') }}
+    {{ rank_duplicates('validated', 'campaign_id', '_loaded_at desc nulls last') }}
 ),
 
 final as (

@@ -38,7 +38,7 @@ validated as (
 
 ranked as (
     -- the ESP webhook re-delivers an event under the same id: keep the first delivery
-    {{ rank_duplicates('validated', 'email_event_id', '_loaded_at asc') }}
+    {{ rank_duplicates('validated', 'email_event_id', '_loaded_at asc nulls last') }}
 ),
 
 final as (

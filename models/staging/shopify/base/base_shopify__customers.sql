@@ -92,7 +92,7 @@ validated as (
 
 ranked as (
     -- a customer is re-exported when it changes: the latest updated_at wins, then the latest load
-    {{ rank_duplicates('validated', 'customer_id', 'updated_at desc nulls last, _loaded_at desc') }}
+    {{ rank_duplicates('validated', 'customer_id', 'updated_at desc nulls last, _loaded_at desc nulls last') }}
 ),
 
 final as (

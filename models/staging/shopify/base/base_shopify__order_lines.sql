@@ -76,7 +76,7 @@ validated as (
 
 ranked as (
     -- a re-delivered line: keep the latest load
-    {{ rank_duplicates('validated', 'order_line_id', '_loaded_at desc') }}
+    {{ rank_duplicates('validated', 'order_line_id', '_loaded_at desc nulls last') }}
 ),
 
 final as (

@@ -176,7 +176,7 @@ validated as (
 
 ranked as (
     -- an order is re-exported when it changes: the latest updated_at wins, then the latest load
-    {{ rank_duplicates('validated', 'order_id', 'updated_at desc nulls last, _loaded_at desc') }}
+    {{ rank_duplicates('validated', 'order_id', 'updated_at desc nulls last, _loaded_at desc nulls last') }}
 ),
 
 final as (

@@ -101,7 +101,7 @@ validated as (
 
 ranked as (
     -- a re-delivered refund line: keep the latest load
-    {{ rank_duplicates('validated', 'refund_line_id', '_loaded_at desc') }}
+    {{ rank_duplicates('validated', 'refund_line_id', '_loaded_at desc nulls last') }}
 ),
 
 final as (

@@ -74,7 +74,7 @@ validated as (
 
 ranked as (
     -- a re-delivered refund: keep the latest load
-    {{ rank_duplicates('validated', 'refund_id', '_loaded_at desc') }}
+    {{ rank_duplicates('validated', 'refund_id', '_loaded_at desc nulls last') }}
 ),
 
 final as (
