@@ -90,7 +90,7 @@ typed as (
         nullif(trim(source.geo_region), '') as geo_region,
         nullif(trim(source.geo_city), '') as geo_city,
         nullif(trim(source.transaction_id), '') as transaction_id,
-        cast(source.purchase_revenue as {{ dbt.type_numeric() }}) as purchase_revenue_amount_local,
+        cast(source.purchase_revenue as {{ money_type(wide=true) }}) as purchase_revenue_amount_local,
         upper(nullif(trim(source.currency), '')) as currency_code,
         source._loaded_at,
         {{ row_fingerprint('source') }} as _row_fingerprint,

@@ -91,7 +91,7 @@ final as (
         price_local,
         compare_at_price_local,
         coalesce(discount_amount_local, 0) as discount_amount_local,
-        cast(quantity * price_local as {{ dbt.type_numeric() }}) as gross_amount_local,
+        cast(quantity * price_local as {{ money_type(wide=true) }}) as gross_amount_local,
         {{ convert_to_base('price_local', 'fx_rate_to_base') }} as price_amount,
         {{ convert_to_base('compare_at_price_local', 'fx_rate_to_base') }} as compare_at_price_amount,
         {{ convert_to_base('coalesce(discount_amount_local, 0)', 'fx_rate_to_base') }} as discount_amount,
