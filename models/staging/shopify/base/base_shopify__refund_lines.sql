@@ -2,10 +2,7 @@
 -- Incremental: stored under its order's day (_partition_date). A run rebuilds whole days touched by
 -- refund lines loaded since the last run or by the refunds, order lines and orders they depend on
 -- (any of them arriving later turns the refund line from orphan_row into a usable row).
--- (the incremental branch reads the loads of the models below)
--- depends_on: {{ ref('base_shopify__orders') }}
--- depends_on: {{ ref('base_shopify__order_lines') }}
--- depends_on: {{ ref('base_shopify__refunds') }}
+-- Parents are read from their base_ tables, usable rank-1 rows only (what their stg_ views show).
 {%- set is_spark = target.type == 'spark' %}
 {%- set strategy = 'insert_overwrite' if is_spark else 'delete+insert' %}
 {%- set unique_key = none if is_spark else '_row_fingerprint' %}
@@ -24,7 +21,8 @@ refunds as (
         refund_id,
         order_id,
         currency_code
-    from {{ ref('stg_shopify__refunds') }}
+    from {{ ref('base_shopify__refunds') }}
+    where _quarantine_reason is null and _dedupe_rank = 1
 ),
 
 -- converted at the order's rate, like the line it refunds
@@ -34,7 +32,8 @@ order_lines as (
         order_id,
         quantity as ordered_quantity,
         fx_rate_to_base
-    from {{ ref('stg_shopify__order_lines') }}
+    from {{ ref('base_shopify__order_lines') }}
+    where _quarantine_reason is null and _dedupe_rank = 1
 ),
 
 -- refund lines are stored under their order's day, like everything else of the order
@@ -42,7 +41,8 @@ orders as (
     select
         order_id,
         order_date
-    from {{ ref('stg_shopify__orders') }}
+    from {{ ref('base_shopify__orders') }}
+    where _quarantine_reason is null and _dedupe_rank = 1
 ),
 
 typed as (
