@@ -16,6 +16,13 @@ source as (
     select raw_rows.* from {{ raw_source('shopify', 'refund_lines') }} as raw_rows
 ),
 
+code_sets as (
+    select
+        code_set,
+        code
+    from {{ ref('code_sets') }}
+),
+
 refunds as (
     select
         refund_id,
@@ -82,6 +89,16 @@ typed as (
 
 {% endif %}
 
+coded as (
+    -- the restock type checked against its set in seed code_sets (one row per code: no fan-out)
+    select
+        typed.*,
+        restock_types.code is not null as is_known_restock_type
+    from typed
+    left join code_sets as restock_types
+        on restock_types.code_set = 'refund_restock_type' and typed.restock_type = restock_types.code
+),
+
 validated as (
     select
         *,
@@ -91,9 +108,10 @@ validated as (
             when refund_amount_local < 0 or quantity < 0 then 'negative_amount'
             when not has_refund or not coalesce(has_order_line, false) then 'orphan_row'
             when quantity > ordered_quantity then 'impossible_amount'
-            when restock_type not in ('return', 'cancel', 'no_restock') then 'unknown_value'
+            -- a blank restock type passes this rule
+            when restock_type is not null and not is_known_restock_type then 'unknown_value'
         end as _quarantine_reason
-    from typed
+    from coded
     {% if is_incremental() %}
         where _partition_date in (select rebuilt_days._partition_date from rebuilt_days)
     {% endif %}
