@@ -53,8 +53,9 @@ typed as (
         nullif(trim(source.first_name), '') as first_name,
         nullif(trim(source.last_name), '') as last_name,
         {{ try_cast_as("nullif(trim(source.birth_date), '')", 'date') }} as birth_date,
-        -- a blank gender or a spelling the seed does not list is unknown
-        coalesce(gender_aliases.gender, 'unknown') as gender,
+        -- a blank gender or a spelling the seed does not list is unknown; the string type, not the
+        -- seed's varchar(32)
+        cast(coalesce(gender_aliases.gender, 'unknown') as {{ dbt.type_string() }}) as gender,
         nullif(trim(source.city), '') as city,
         nullif(trim(source.region), '') as region,
         upper(nullif(trim(source.postcode), '')) as postcode,
