@@ -65,7 +65,8 @@ def inspect_raw(raw: Path, tables: dict[str, list[str]]) -> list[RawTable]:
             n_rows = 0
             if files:
                 pattern = str(raw / system / table / "*.parquet")
-                n_rows = duckdb.sql(f"select count(*) from read_parquet('{pattern}', union_by_name = true)").fetchone()[0]
+                query = f"select count(*) from read_parquet('{pattern}', union_by_name = true)"
+                n_rows = duckdb.sql(query).fetchone()[0]
             found.append(RawTable(system, table, len(files), n_rows))
     return found
 
@@ -214,7 +215,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nwarehouse: {db}" + ("" if returncode == 0 else " (dbt build failed: see above)"))
     if db.exists():
         print("\n".join(summary(db)))
-        print(f"  open it: .venv/bin/python -c \"import duckdb; duckdb.connect('{db}').sql('from marts.customer_rfm').show()\"")
+        show = f"import duckdb; duckdb.connect('{db}').sql('from marts.customer_rfm').show()"
+        print(f'  open it: .venv/bin/python -c "{show}"')
     return returncode
 
 

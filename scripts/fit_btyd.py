@@ -94,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         inputs = read_duckdb(args.duckdb) if args.duckdb else read_postgres()
-    except Exception as error:  # noqa: BLE001 (any driver error means the same to the user)
+    except Exception as error:  # any driver error means the same to the user
         print(f"cannot read {TABLE}: {error}\nbuild it first: dbt build --select +int_customer_btyd_inputs",
               file=sys.stderr)
         return EXIT_USAGE

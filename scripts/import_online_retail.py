@@ -28,7 +28,7 @@ import duckdb
 
 SCRIPTS = Path(__file__).resolve().parent
 sys.path.insert(0, str(SCRIPTS))
-from synthgen.schemas import print_import_summary, write_raw_tables
+from synthgen.schemas import print_import_summary, write_raw_tables  # noqa: E402 (needs the sys.path line)
 
 LOADED_AT = "2011-12-10 00:00:00"  # the extraction moment: the day after the last invoice
 

@@ -421,7 +421,8 @@ def main(argv=None) -> int:
         )
         return EXIT_FAILED
     print(
-        f"load_raw_postgres: {len(tables)} tables, {total_rows:,} rows in {secs:.1f}s ({rate:,.0f} rows/s); row counts verified"
+        f"load_raw_postgres: {len(tables)} tables, {total_rows:,} rows in {secs:.1f}s ({rate:,.0f} rows/s); "
+        "row counts verified"
     )
     return EXIT_OK
 

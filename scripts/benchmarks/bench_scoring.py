@@ -34,7 +34,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(HERE))
-from scoring_common import OUTPUT_RELATIONS, canonicalize, describe_differences
+import pandas_scoring  # noqa: E402 (needs the sys.path line)
+from scoring_common import OUTPUT_RELATIONS, canonicalize, describe_differences  # noqa: E402
 
 MODELS = list(OUTPUT_RELATIONS)
 SEEDS = ["rfm_segments", "value_tiers"]
@@ -54,14 +55,15 @@ def _tree_rss_kb(root_pid: int) -> tuple[int, int]:
     while pids:
         pid = pids.pop()
         try:
-            with open(f"/proc/{pid}/status") as f:
+            proc_dir = Path(f"/proc/{pid}")
+            with (proc_dir / "status").open() as f:
                 for line in f:
                     if line.startswith("VmRSS:"):
                         total += int(line.split()[1])
                         break
             seen += 1
-            for task in os.listdir(f"/proc/{pid}/task"):
-                with open(f"/proc/{pid}/task/{task}/children") as f:
+            for task in (proc_dir / "task").iterdir():
+                with (task / "children").open() as f:
                     pids.extend(int(c) for c in f.read().split())
         except (FileNotFoundError, ProcessLookupError, PermissionError):
             continue
@@ -188,7 +190,9 @@ def compare(workdir: Path, limit: int = 5) -> dict:
     con = duckdb.connect(str(workdir / "warehouse.duckdb"), read_only=True)
     try:
         for name, schema in OUTPUT_RELATIONS.items():
-            dbt_side = canonicalize(con.sql(f"select * from {schema}.{name}").to_arrow_table())
+            # the pandas baseline mirrors the columns the scores use (pandas_scoring.SCHEMAS)
+            columns = ", ".join(pandas_scoring.SCHEMAS[name])
+            dbt_side = canonicalize(con.sql(f"select {columns} from {schema}.{name}").to_arrow_table())
             pandas_side = canonicalize(pq.read_table(workdir / "pandas_out" / f"{name}.parquet"))
             equal = dbt_side.sha256 == pandas_side.sha256
             out[name] = {"rows": dbt_side.rows, "dbt_sha256": dbt_side.sha256,

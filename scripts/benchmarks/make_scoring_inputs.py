@@ -5,9 +5,10 @@
         --workdir /tmp/hbench/scoring_1m
 
 Writes <workdir>/inputs/{fct_orders,dim_customers,customer_features,int_as_of_date}.parquet and
-loads them into <workdir>/warehouse.duckdb at the relations the dbt refs resolve to
-(marts.fct_orders, marts.dim_customers, marts.customer_features, intermediate.int_as_of_date), with
-the warehouse column types (fct_orders: only the columns the stage reads). Deterministic for a seed.
+loads them into <workdir>/warehouse.duckdb at the relations the dbt refs resolve to (the orders as
+intermediate.int_orders_resolved, which the order summary reads; marts.dim_customers,
+marts.customer_features, intermediate.int_as_of_date), with the warehouse column types (orders: only
+the columns the stage reads). Deterministic for a seed.
 
 Shapes: ~10% prospects (no order); orders per buyer heavy-tailed (1 + a lognormal-weighted share);
 each buyer active over a span inside the ~730 days before the as-of date, a few orders dated after it;
@@ -32,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from scoring_common import FACT_MONEY_TYPE, micro_to_decimal
 
 INPUT_TABLES = {  # parquet name -> warehouse relation
-    "fct_orders": "marts.fct_orders",
+    "fct_orders": "intermediate.int_orders_resolved",
     "dim_customers": "marts.dim_customers",
     "customer_features": "marts.customer_features",
     "int_as_of_date": "intermediate.int_as_of_date",
@@ -113,6 +114,9 @@ def generate(customers: int, orders: int, seed: int, as_of: dt.date, days: int, 
         "order_id": pa.array(order_id),
         "customer_key": customer_col,
         "order_date": pa.array(order_day.astype(np.int32)).cast(pa.date32()),
+        # noon of the order day; the summary reads it for first/last order time only
+        "created_at": pa.array(order_day * 86_400_000_000 + 43_200_000_000).cast(pa.timestamp("us")),
+        "has_discount_code": pa.array(discount > 0),
         "is_counted_order": pa.array(is_counted),
         "gross_amount": _cents_to_money(gross),
         "discount_amount": _cents_to_money(discount),

@@ -283,7 +283,7 @@ def customer_value(customers: pd.DataFrame, summary: pd.DataFrame, features: pd.
     cols = ["customer_key", "n_orders", "gross_amount", "discount_amount", "item_refund_amount", "net_revenue",
             "shipping_charged_amount", "n_items_refunded"]
     # nullable integers, so the left join keeps the micro-units exact (no float64 upcast)
-    df = customers.merge(summary[cols].astype({c: "Int64" for c in cols[1:]}), on="customer_key", how="left",
+    df = customers.merge(summary[cols].astype(dict.fromkeys(cols[1:], "Int64")), on="customer_key", how="left",
                          indicator="_match")
     df = df.merge(features[["customer_key", "n_tickets"]], on="customer_key", how="left")
     df["has_orders"] = df.pop("_match") == "both"

@@ -106,10 +106,7 @@ def canonical_lines(table: pa.Table) -> tuple[str, pa.Array]:
     header = "\t".join(f"{f.name}:{_type_name(f.type)}" for f in table.schema)
     texts = []
     for field, column in zip(table.schema, table.columns, strict=True):
-        if pa.types.is_floating(field.type):
-            text = _format_double(column)
-        else:
-            text = pc.cast(column, pa.string())
+        text = _format_double(column) if pa.types.is_floating(field.type) else pc.cast(column, pa.string())
         texts.append(pc.fill_null(text, NULL_TEXT))
     lines = pc.binary_join_element_wise(*texts, "\t")
     if isinstance(lines, pa.ChunkedArray):

@@ -15,7 +15,9 @@ from .population import People, affine
 from .world import World
 
 N_EMAIL_VARIANTS = 6  # 0 canonical lower-case, 1 Title.Case, 2 UPPER, 3 " lead", 4 "trail ", 5 Title + trail
-N_PHONE_FORMATS = 5  # 0 E.164, 1 +cc spaced, 2 national (trunk / NANP parentheses), 3 national dashed / compact, 4 00cc spaced
+# phone formats: 0 E.164, 1 +cc spaced, 2 national (trunk / NANP parentheses), 3 national dashed / compact,
+# 4 00cc spaced
+N_PHONE_FORMATS = 5
 EMAIL_VARIANT_WEIGHTS = np.array([0.0, 0.35, 0.15, 0.15, 0.25, 0.10])
 PHONE_FORMAT_WEIGHTS = np.array([0.30, 0.20, 0.30, 0.10, 0.10])
 

@@ -15,7 +15,7 @@ from .timeutil import DAY
 from .world import World
 
 EVENT_TYPES = ("send", "open", "click", "unsubscribe", "bounce")
-ET_VOCAB = tx.vocab([e for e in EVENT_TYPES] + [e.title() for e in EVENT_TYPES]
+ET_VOCAB = tx.vocab(list(EVENT_TYPES) + [e.title() for e in EVENT_TYPES]
                     + [e.upper() for e in EVENT_TYPES])
 AUDIENCE_SHARE = {"all": 0.20, "vip": 0.85, "lapsed": 0.70, "b2b": 0.90, "new_customers": 0.5}
 

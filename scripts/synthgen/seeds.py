@@ -11,7 +11,7 @@ SEEDS_DIR = Path(__file__).resolve().parents[2] / "seeds"
 
 
 def _rows(name: str, seeds_dir: Path) -> list[dict[str, str]]:
-    with open(seeds_dir / name, newline="", encoding="utf-8") as fh:
+    with (seeds_dir / name).open(newline="", encoding="utf-8") as fh:
         return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(fh)]
 
 

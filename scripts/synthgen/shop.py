@@ -67,7 +67,7 @@ def make_orders(world: World, people: People, ident: Identity, rng: np.random.Ge
     w = world.window
     D = float(w.n_days)
     R = config.RATES
-    O = config.ORDERS
+    O = config.ORDERS  # noqa: E741 (short aliases of the config tables, as D and R)
     owner, rank, frac = repeat_times(rng, people)
     acq = people.acq_op[owner]
     op = np.where(rank == 0, acq, acq + frac * (D - acq))
@@ -380,9 +380,6 @@ def _set(tbl: pa.Table, name: str, arr: pa.Array) -> pa.Table:
     i = tbl.schema.get_field_index(name)
     field = tbl.schema.field(i)
     if arr.type != field.type:
-        if pa.types.is_dictionary(field.type):
-            arr = tx.plain(arr).dictionary_encode()
-        else:
-            arr = tx.plain(arr)
+        arr = tx.plain(arr).dictionary_encode() if pa.types.is_dictionary(field.type) else tx.plain(arr)
     assert arr.type == field.type, (name, arr.type, field.type)
     return tbl.set_column(i, field, arr)

@@ -124,11 +124,11 @@ class Window:
         self.yyyymmdd_vocab = pa.array(np.char.replace(dates, "-", ""), type=pa.string())
         sod = np.arange(DAY)
         hh, mm, ss = sod // 3600, (sod // 60) % 60, sod % 60
-        self.time_vocab = pa.array([f"{h:02d}:{m:02d}:{s:02d}" for h, m, s in zip(hh, mm, ss)],
+        self.time_vocab = pa.array([f"{h:02d}:{m:02d}:{s:02d}" for h, m, s in zip(hh, mm, ss, strict=True)],
                                    type=pa.string())
         offs = np.arange(-12 * 60, 14 * 60 + 1, 15)
         labels = [f"{'+' if o >= 0 else '-'}{abs(o) // 60:02d}:{abs(o) % 60:02d}" for o in offs]
-        self.offset_vocab = pa.array(labels + ["Z"], type=pa.string())
+        self.offset_vocab = pa.array([*labels, "Z"], type=pa.string())
 
     def day_index(self, utc_s: np.ndarray) -> np.ndarray:
         return (np.asarray(utc_s, dtype=np.int64) // DAY) - self._fmt_day0

@@ -57,7 +57,7 @@ class World:
         for name in ga4:
             if name.lower() not in self.seeds.aliases:
                 raise ValueError(f"GA4 country name {name!r} missing from seeds/country_aliases.csv")
-        self.ga4_country_vocab = tx.vocab(ga4 + ["(not set)"])
+        self.ga4_country_vocab = tx.vocab([*ga4, "(not set)"])
         self.cc_iso2_vocab = tx.vocab(codes)
         # Country spellings for the CRM: every lower-cased spelling is an alias in the seed.
         spellings, owner = [], []
@@ -98,7 +98,7 @@ class World:
             for d in vocab.COUNTRIES[c]["domains"]:
                 doms.append(d)
                 downer.append(i)
-        self.domain_vocab = tx.vocab(doms + ["northpeak-store.example", "example.com"])
+        self.domain_vocab = tx.vocab([*doms, "northpeak-store.example", "example.com"])
         downer_arr = np.array(downer)
         self.dom_start = np.searchsorted(downer_arr, np.arange(len(codes)))
         self.dom_count = np.bincount(downer_arr, minlength=len(codes))
@@ -260,7 +260,7 @@ class World:
                 lo, hi = c["start"] - w.day0, c["end"] - w.day0 + 1
                 self.day_sale_pct[lo:hi] = 0.30 if "black_friday" in c["id"] else 0.20
         codes = sorted({c["code"] for c in camps if c["code"]})
-        self.code_vocab_list = ["WELCOME10", "FREESHIP", "STAFF100"] + codes
+        self.code_vocab_list = ["WELCOME10", "FREESHIP", "STAFF100", *codes]
 
     # ------------------------------------------------------------------ catalogue
     def _catalogue(self, rng: np.random.Generator) -> None:
@@ -359,7 +359,7 @@ class World:
         pages += [(f"/search?q={t.replace(' ', '+')}", f"Search: {t}") for t in vocab.SEARCH_TERMS]
         self.page_product0 = len(pages)
         handles = [t.lower().replace(" - ", "-").replace(" ", "-") for t in self.p_title]
-        pages += [(f"/products/{h}", f"{t} - Northpeak") for h, t in zip(handles, self.p_title)]
+        pages += [(f"/products/{h}", f"{t} - Northpeak") for h, t in zip(handles, self.p_title, strict=True)]
         assert len(pages) == self.page_product0 + n
         self.page_paths = [p for p, _ in pages]
         self.page_vocab = tx.vocab(vocab.SITE + p for p, _ in pages)
@@ -371,7 +371,7 @@ class World:
         self.referrer_vocab = tx.vocab(ext + [vocab.SITE + p for p in self.page_paths])
         self.referrer_page0 = len(ext)
         # traffic sources: organic ones + (source, medium) of campaign channels
-        self.traffic = list(vocab.TRAFFIC) + [("newsletter", "email", "email", 0.0)]
+        self.traffic = [*vocab.TRAFFIC, ("newsletter", "email", "email", 0.0)]
         self.source_vocab, self.source_code = tx.uvocab(t[0] for t in self.traffic)
         self.medium_vocab, self.medium_code = tx.uvocab(t[1] for t in self.traffic)
         devs = list(vocab.DEVICES)

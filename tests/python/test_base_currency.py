@@ -40,7 +40,7 @@ pytestmark = pytest.mark.skipif(
 
 @functools.cache
 def _seed_rates() -> tuple[tuple[str, date, date, Decimal], ...]:
-    with open(SEED, newline="", encoding="utf-8") as fh:
+    with SEED.open(newline="", encoding="utf-8") as fh:
         return tuple((r["currency_code"], date.fromisoformat(r["valid_from"]), date.fromisoformat(r["valid_to"]),
                       Decimal(r["rate_to_quote"])) for r in csv.DictReader(fh))
 
@@ -117,7 +117,8 @@ def test_order_amounts_are_local_times_rebased_rate(warehouses, base: str) -> No
 def test_order_line_amounts_are_local_times_rebased_rate(warehouses, base: str) -> None:
     rows = warehouses[base].execute(
         """select lines.order_line_id, orders.order_date, lines.currency_code, lines.fx_rate_to_base,
-                  lines.price_local, lines.price_amount, coalesce(lines.discount_amount_local, 0), lines.discount_amount,
+                  lines.price_local, lines.price_amount,
+                  coalesce(lines.discount_amount_local, 0), lines.discount_amount,
                   lines.quantity * lines.price_local, lines.gross_amount
            from staging.stg_shopify__order_lines as lines
            inner join staging.stg_shopify__orders as orders on lines.order_id = orders.order_id"""

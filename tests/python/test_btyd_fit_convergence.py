@@ -47,7 +47,8 @@ def _scaled(inputs: pd.DataFrame, scale: float) -> pd.DataFrame:
 
 
 def _assert_converged(fit: dict) -> None:
-    assert fit["converged"], f"not converged: {fit['distance']:.2e} from the maximum after {fit['iterations']} iterations"
+    assert fit["converged"], (f"not converged: {fit['distance']:.2e} from the maximum "
+                              f"after {fit['iterations']} iterations")
 
 
 def _assert_same_gamma_gamma(fit: dict, reference: dict, scale: float) -> None:

@@ -18,13 +18,12 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
-OLIST = Path(os.environ.get("SHARED_DATASETS", ROOT.parent / "shared" / "datasets")) / "olist_subset"
-
 from byod_build import import_and_build
 from identity_accuracy import pairwise_scores  # scripts/ is on sys.path (conftest.py)
 from import_olist import answer_key, import_olist
+
+ROOT = Path(__file__).resolve().parents[2]
+OLIST = Path(os.environ.get("SHARED_DATASETS", ROOT.parent / "shared" / "datasets")) / "olist_subset"
 
 # Figures of the subset (shared/datasets/README.md and measured from its CSV files).
 N_ORDERS = 8_135  # = customer_ids
@@ -133,5 +132,6 @@ def test_every_score_is_built_and_the_clv_says_it_used_the_fallback(warehouse: d
         assert warehouse.sql(f"select count(*) from warehouse.marts.{score}").fetchone()[0] == n_customers, score
     assert warehouse.sql("select fit_status from warehouse.intermediate.int_btyd_parameters_fitted").fetchone()[0] \
         == "too_few_repeat_buyers"
-    assert warehouse.sql("select distinct parameter_source from warehouse.marts.customer_clv where not is_prospect").fetchall() == [
-        ("fallback",)]
+    sources = warehouse.sql(
+        "select distinct parameter_source from warehouse.marts.customer_clv where not is_prospect").fetchall()
+    assert sources == [("fallback",)]

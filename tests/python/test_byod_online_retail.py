@@ -23,7 +23,8 @@ import test_clv_validation as clv  # the lifetimes reference fit and its toleran
 from byod_build import import_and_build
 
 ROOT = Path(__file__).resolve().parents[2]
-CSV = Path(os.environ.get("SHARED_DATASETS", ROOT.parent / "shared" / "datasets")) / "online_retail" / "online_retail.csv.gz"
+DATASETS = Path(os.environ.get("SHARED_DATASETS", ROOT.parent / "shared" / "datasets"))
+CSV = DATASETS / "online_retail" / "online_retail.csv.gz"
 
 # Published reference figures (shared/datasets/README.md): customer id present, Quantity > 0, UnitPrice > 0.
 REFERENCE_ROWS = 397_884

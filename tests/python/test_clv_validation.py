@@ -188,7 +188,7 @@ def reference_scores(con: duckdb.DuckDBPyConnection, inputs: pd.DataFrame, param
     frame = inputs.merge(clv, on="customer_key", how="outer", validate="one_to_one", indicator=True)
     assert (frame["_merge"] == "both").all(), "customer_clv buyers differ from int_customer_btyd_inputs"
     frame = frame.astype(
-        {c: float for c in ("expected_order_value", "expected_spend", "predicted_clv")}
+        dict.fromkeys(("expected_order_value", "expected_spend", "predicted_clv"), float)
     )
     x, t_x, big_t = frame["frequency"], frame["recency_days"], frame["tenure_days"]
 

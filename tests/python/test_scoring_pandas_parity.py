@@ -28,8 +28,8 @@ BENCH = ROOT / "scripts" / "benchmarks"
 WAREHOUSE = Path(os.environ.get("DUCKDB_PATH", ROOT / "data" / "warehouse.duckdb"))
 sys.path.insert(0, str(BENCH))
 
-import pandas_scoring
-from scoring_common import OUTPUT_RELATIONS, canonicalize, describe_differences
+import pandas_scoring  # noqa: E402 (needs the sys.path line)
+from scoring_common import OUTPUT_RELATIONS, canonicalize, describe_differences  # noqa: E402
 
 INPUT_QUERIES = {
     "fct_orders": """
@@ -70,7 +70,9 @@ def demo(tmp_path_factory) -> dict:
             con.execute(f"copy ({query}) to '{inputs / (name + '.parquet')}' (format parquet)")
         for name, query in SEED_QUERIES.items():
             con.execute(f"copy ({query}) to '{seeds / (name + '.csv')}' (header, delimiter ',')")
-        dbt = {name: canonicalize(con.execute(f"select * from wh.{schema}.{name}").to_arrow_table())
+        # the pandas baseline mirrors the columns the scores use (pandas_scoring.SCHEMAS)
+        dbt = {name: canonicalize(con.execute(
+                   f"select {', '.join(pandas_scoring.SCHEMAS[name])} from wh.{schema}.{name}").to_arrow_table())
                for name, schema in OUTPUT_RELATIONS.items()}
     finally:
         con.close()

@@ -58,7 +58,7 @@ def profiles() -> dict[str, dict[str, float]]:
     """).fetchall()
     columns = [d[0] for d in con.description]
     con.close()
-    return {row[0]: dict(zip(columns[1:], (float(x) for x in row[1:]))) for row in rows}
+    return {row[0]: dict(zip(columns[1:], (float(x) for x in row[1:]), strict=True)) for row in rows}
 
 
 def test_planted_lapsed_customers_are_at_risk_dormant_or_churned(profiles: dict) -> None:

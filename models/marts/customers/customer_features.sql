@@ -9,7 +9,6 @@
 {%- set cart_window = checked_var('customer_features_cart_window_days') %}
 {%- set email_window = checked_var('customer_features_email_window_days') %}
 {%- set support_window = checked_var('customer_features_support_window_days') %}
-{%- set technology_active_days = checked_var('customer_features_technology_active_days') %}
 {%- set technology_categories = checked_var('customer_features_technology_categories') %}
 {%- set trend_recent_days = checked_var('churn_recent_window_days') %}
 {%- set trend_prior_end_days = trend_recent_days + checked_var('churn_prior_window_days') %}
@@ -26,23 +25,43 @@ as_of as (
 
 customers as (
     select
+        int_customer_spine.customer_key,
+        int_customer_golden_record.account_id
+    from {{ ref('int_customer_spine') }} as int_customer_spine
+    inner join {{ ref('int_customer_golden_record') }} as int_customer_golden_record
+        on int_customer_spine.customer_key = int_customer_golden_record.customer_key
+),
+
+order_summary as (
+    select
         customer_key,
-        account_id
-    from {{ ref('dim_customers') }}
+        n_orders,
+        net_revenue,
+        gross_amount,
+        discount_amount,
+        item_refund_amount,
+        n_orders_with_discount_code,
+        days_since_first_order,
+        days_since_last_order,
+        mean_days_between_orders,
+        last_order_at
+    from {{ ref('int_customer_order_summary') }}
+),
+
+session_summary as (
+    select
+        customer_key,
+        n_sessions
+    from {{ ref('int_customer_session_summary') }}
 ),
 
 orders as (
     select
         customer_key,
         order_id,
-        created_at,
         order_date,
-        has_discount_code,
-        gross_amount,
-        discount_amount,
-        item_refund_amount,
         net_amount
-    from {{ ref('fct_orders') }}
+    from {{ ref('int_orders_resolved') }}
     where is_counted_order and customer_key is not null
 ),
 
@@ -72,48 +91,40 @@ sessions as (
         n_add_to_cart,
         add_to_cart_amount,
         is_converted
-    from {{ ref('fct_sessions') }}
+    from {{ ref('int_sessions_resolved') }}
     where not is_bot and customer_key is not null
-),
-
-identifiers as (
-    select
-        identifier_type,
-        identifier_value,
-        customer_key
-    from {{ ref('int_identity_identifiers') }}
-    where identifier_type in ('email', 'crm_contact_id') and customer_key is not null
 ),
 
 email_events as (
     select
+        customer_key,
         email_event_id,
         campaign_id,
-        email,
         event_type,
-        cast(occurred_at as date) as occurred_date
-    from {{ ref('stg_marketing__email_events') }}
+        occurred_date
+    from {{ ref('int_email_events_resolved') }}
+    where customer_key is not null
 ),
 
 support_tickets as (
     select
+        customer_key,
         ticket_id,
-        contact_id,
-        email,
         sentiment_score,
         status,
-        cast(created_at as date) as created_date
-    from {{ ref('stg_crm__support_tickets') }}
+        created_date
+    from {{ ref('int_support_tickets_resolved') }}
+    where customer_key is not null
 ),
 
-account_technologies as (
+technology_features as (
     select
         account_id,
-        technology,
-        technology_category,
-        cast(first_detected_at as date) as first_detected_date,
-        cast(last_detected_at as date) as last_detected_date
-    from {{ ref('stg_crm__account_technologies') }}
+        {%- for category in technology_categories %}
+            has_tech_{{ category }},
+        {%- endfor %}
+        n_technologies
+    from {{ ref('int_account_technographics') }}
 ),
 
 -- orders: one pass, every window by conditional aggregation
@@ -127,7 +138,8 @@ orders_dated as (
     where orders.order_date <= as_of.as_of_date
 ),
 
-order_features as (
+-- windowed order measures; lifetime ones come from the order summary
+order_window_features as (
     select
         customer_key,
         {%- for days in order_windows %}
@@ -135,16 +147,7 @@ order_features as (
             sum(case when days_ago < {{ days }} then net_amount else 0 end) as net_revenue_amount_{{ days }}d,
         {%- endfor %}
         count(case when days_ago < {{ aov_window }} then order_id end) as n_orders_aov_window,
-        sum(case when days_ago < {{ aov_window }} then net_amount else 0 end) as net_revenue_amount_aov_window,
-        count(order_id) as n_orders,
-        sum(net_amount) as net_revenue_amount,
-        sum(gross_amount) as gross_amount,
-        sum(discount_amount) as discount_amount,
-        sum(item_refund_amount) as item_refund_amount,
-        count(case when has_discount_code then order_id end) as n_orders_with_discount_code,
-        max(days_ago) as days_since_first_order,
-        min(days_ago) as days_since_last_order,
-        max(created_at) as last_order_at
+        sum(case when days_ago < {{ aov_window }} then net_amount else 0 end) as net_revenue_amount_aov_window
     from orders_dated
     group by customer_key
 ),
@@ -284,13 +287,13 @@ cart_sessions as (
     from sessions_dated
     left join session_features
         on sessions_dated.customer_key = session_features.customer_key
-    left join order_features
-        on sessions_dated.customer_key = order_features.customer_key
+    left join order_summary
+        on sessions_dated.customer_key = order_summary.customer_key
     where
         sessions_dated.days_ago < {{ cart_window }}
         and sessions_dated.n_add_to_cart > 0
         and coalesce(session_features.last_converted_session_started_at < sessions_dated.started_at, true)
-        and coalesce(order_features.last_order_at < sessions_dated.started_at, true)
+        and coalesce(order_summary.last_order_at < sessions_dated.started_at, true)
 ),
 
 cart_features as (
@@ -308,15 +311,11 @@ cart_features as (
 email_events_dated as (
     {%- set days_ago = dbt.datediff('email_events.occurred_date', 'as_of.as_of_date', 'day') %}
     select
-        identifiers.customer_key,
+        email_events.customer_key,
         coalesce(email_events.campaign_id, 'event:' || email_events.email_event_id) as campaign_key,
         email_events.event_type,
         {{ days_ago }} as days_ago
     from email_events
-    inner join identifiers
-        on
-            identifiers.identifier_type = 'email'
-            and email_events.email = identifiers.identifier_value
     cross join as_of
     where email_events.occurred_date <= as_of.as_of_date
 ),
@@ -368,25 +367,16 @@ email_features as (
     group by customer_key
 ),
 
--- support: the ticket's CRM contact when it resolves, else its email
-tickets_resolved as (
+tickets_dated as (
     {%- set days_ago = dbt.datediff('support_tickets.created_date', 'as_of.as_of_date', 'day') %}
     select
-        coalesce(by_contact.customer_key, by_email.customer_key) as customer_key,
+        support_tickets.customer_key,
         support_tickets.ticket_id,
         support_tickets.sentiment_score,
         support_tickets.status,
         {{ days_ago }} as days_ago
     from support_tickets
     cross join as_of
-    left join identifiers as by_contact
-        on
-            by_contact.identifier_type = 'crm_contact_id'
-            and support_tickets.contact_id = by_contact.identifier_value
-    left join identifiers as by_email
-        on
-            by_email.identifier_type = 'email'
-            and support_tickets.email = by_email.identifier_value
     where support_tickets.created_date <= as_of.as_of_date
 ),
 
@@ -397,35 +387,8 @@ support_features as (
         count(ticket_id) as n_tickets,
         avg(sentiment_score) as mean_sentiment_score,
         count(case when status in ('open', 'pending') then ticket_id end) as n_open_tickets
-    from tickets_resolved
-    where customer_key is not null
+    from tickets_dated
     group by customer_key
-),
-
--- technologies per account: detected by the as-of date and last detected in the last N days (or later)
-technologies_active as (
-    {%- set days_since_detected = dbt.datediff('account_technologies.last_detected_date', 'as_of.as_of_date', 'day') %}
-    select
-        account_technologies.account_id,
-        account_technologies.technology,
-        account_technologies.technology_category
-    from account_technologies
-    cross join as_of
-    where
-        account_technologies.first_detected_date <= as_of.as_of_date
-        and {{ days_since_detected }} < {{ technology_active_days }}
-),
-
-technology_features as (
-    select
-        account_id,
-        {%- for category in technology_categories %}
-            {%- set is_category = "technology_category = '" ~ category ~ "'" %}
-            {{ dbt.bool_or(is_category) }} as has_tech_{{ category }},
-        {%- endfor %}
-        count(distinct technology) as n_technologies
-    from technologies_active
-    group by account_id
 ),
 
 final as (
@@ -435,40 +398,35 @@ final as (
 
         -- orders
         {%- for days in order_windows %}
-            cast(coalesce(order_features.n_orders_{{ days }}d, 0) as {{ count_type }}) as n_orders_{{ days }}d,
+            cast(coalesce(order_window_features.n_orders_{{ days }}d, 0) as {{ count_type }}) as n_orders_{{ days }}d,
         {%- endfor %}
-        cast(coalesce(order_features.n_orders, 0) as {{ count_type }}) as n_orders,
+        cast(coalesce(order_summary.n_orders, 0) as {{ count_type }}) as n_orders,
         {%- for days in order_windows %}
             {%- set column = 'net_revenue_amount_' ~ days ~ 'd' %}
-            cast(coalesce(order_features.{{ column }}, 0) as {{ money_type }}) as {{ column }},
+            cast(coalesce(order_window_features.{{ column }}, 0) as {{ money_type }}) as {{ column }},
         {%- endfor %}
-        cast(coalesce(order_features.net_revenue_amount, 0) as {{ money_type }}) as net_revenue_amount,
+        cast(coalesce(order_summary.net_revenue, 0) as {{ money_type }}) as net_revenue_amount,
         cast(
-            order_features.net_revenue_amount / nullif(order_features.n_orders, 0) as {{ money_type }}
+            order_summary.net_revenue / nullif(order_summary.n_orders, 0) as {{ money_type }}
         ) as aov_amount,
         cast(
-            order_features.net_revenue_amount_aov_window / nullif(order_features.n_orders_aov_window, 0)
+            order_window_features.net_revenue_amount_aov_window / nullif(order_window_features.n_orders_aov_window, 0)
             as {{ money_type }}
         ) as aov_amount_{{ aov_window }}d,
-        cast(order_features.days_since_last_order as {{ count_type }}) as days_since_last_order,
-        cast(order_features.days_since_first_order as {{ count_type }}) as days_since_first_order,
-        -- (last - first) / (n - 1): the first order is days_since_first_order days back, the last one
-        -- days_since_last_order days back
+        cast(order_summary.days_since_last_order as {{ count_type }}) as days_since_last_order,
+        cast(order_summary.days_since_first_order as {{ count_type }}) as days_since_first_order,
+        cast(order_summary.mean_days_between_orders as {{ rate_type }}) as mean_days_between_orders,
         cast(
-            cast(order_features.days_since_first_order - order_features.days_since_last_order as {{ rate_type }})
-            / nullif(order_features.n_orders - 1, 0) as {{ rate_type }}
-        ) as mean_days_between_orders,
-        cast(
-            cast(order_features.item_refund_amount as {{ rate_type }})
-            / nullif(order_features.gross_amount, 0) as {{ rate_type }}
+            cast(order_summary.item_refund_amount as {{ rate_type }})
+            / nullif(order_summary.gross_amount, 0) as {{ rate_type }}
         ) as refund_share_of_gross,
         cast(
-            cast(order_features.discount_amount as {{ rate_type }})
-            / nullif(order_features.gross_amount, 0) as {{ rate_type }}
+            cast(order_summary.discount_amount as {{ rate_type }})
+            / nullif(order_summary.gross_amount, 0) as {{ rate_type }}
         ) as discount_share_of_gross,
         cast(
-            cast(order_features.n_orders_with_discount_code as {{ rate_type }})
-            / nullif(order_features.n_orders, 0) as {{ rate_type }}
+            cast(order_summary.n_orders_with_discount_code as {{ rate_type }})
+            / nullif(order_summary.n_orders, 0) as {{ rate_type }}
         ) as discount_code_order_share,
 
         -- order lines
@@ -487,7 +445,7 @@ final as (
         {%- for days in web_windows %}
             cast(coalesce(session_features.n_sessions_{{ days }}d, 0) as {{ count_type }}) as n_sessions_{{ days }}d,
         {%- endfor %}
-        cast(coalesce(session_features.n_sessions, 0) as {{ count_type }}) as n_sessions,
+        cast(coalesce(session_summary.n_sessions, 0) as {{ count_type }}) as n_sessions,
         {%- for days in web_windows %}
             {%- set column = 'n_page_views_' ~ days ~ 'd' %}
             cast(coalesce(session_features.{{ column }}, 0) as {{ count_type }}) as {{ column }},
@@ -566,8 +524,12 @@ final as (
         cast(coalesce(technology_features.n_technologies, 0) as {{ count_type }}) as n_technologies
     from customers
     cross join as_of
-    left join order_features
-        on customers.customer_key = order_features.customer_key
+    left join order_summary
+        on customers.customer_key = order_summary.customer_key
+    left join order_window_features
+        on customers.customer_key = order_window_features.customer_key
+    left join session_summary
+        on customers.customer_key = session_summary.customer_key
     left join line_features
         on customers.customer_key = line_features.customer_key
     left join session_features

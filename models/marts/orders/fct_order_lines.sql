@@ -33,7 +33,7 @@ orders as (
         order_id,
         customer_key,
         is_counted_order
-    from {{ ref('fct_orders') }}
+    from {{ ref('int_orders_resolved') }}
 ),
 
 final as (

@@ -1,91 +1,6 @@
--- One row per Shopify order, resolved to its person (customer_key), with new-vs-repeat sequence.
+-- One row per Shopify order, resolved to its person (customer_key), with new-vs-repeat sequence: the
+-- contracted output of int_orders_resolved.
 with
-
-orders as (
-    select
-        order_id,
-        order_number,
-        customer_id,
-        email,
-        phone_e164,
-        created_at,
-        order_date,
-        is_cancelled,
-        is_test,
-        is_guest_checkout,
-        is_counted_order,
-        financial_status,
-        sales_channel,
-        currency_code,
-        shipping_country_code,
-        has_discount_code,
-        n_lines,
-        n_items,
-        n_refunds,
-        n_items_refunded,
-        gross_amount_local,
-        discount_amount_local,
-        item_refund_amount_local,
-        shipping_refund_amount_local,
-        refund_amount_local,
-        net_amount_local,
-        gross_amount,
-        line_discount_amount,
-        order_discount_amount,
-        discount_amount,
-        item_refund_amount,
-        shipping_refund_amount,
-        refund_amount,
-        net_amount,
-        shipping_amount,
-        tax_amount,
-        total_amount
-    from {{ ref('int_orders_enriched') }}
-),
-
-identifiers as (
-    select
-        identifier_type,
-        identifier_value,
-        customer_key
-    from {{ ref('int_identity_identifiers') }}
-    where identifier_type in ('shop_customer_id', 'email', 'phone')
-),
-
--- shop customer id first, then email, then phone (the most specific identifier wins)
-resolved as (
-    select
-        orders.*,
-        coalesce(by_customer_id.customer_key, by_email.customer_key, by_phone.customer_key) as customer_key
-    from orders
-    left join identifiers as by_customer_id
-        on
-            by_customer_id.identifier_type = 'shop_customer_id'
-            and cast(orders.customer_id as {{ dbt.type_string() }}) = by_customer_id.identifier_value
-    left join identifiers as by_email
-        on
-            by_email.identifier_type = 'email'
-            and orders.email = by_email.identifier_value
-    left join identifiers as by_phone
-        on
-            by_phone.identifier_type = 'phone'
-            and orders.phone_e164 = by_phone.identifier_value
-),
-
--- only counted orders (not cancelled, not test) of a known person get a place in the sequence;
--- ties on created_at are broken by order_id
-sequenced as (
-    select
-        *,
-        case
-            when is_counted_order and customer_key is not null
-                then row_number() over (
-                        partition by customer_key, is_counted_order
-                        order by created_at asc, order_id asc
-                    )
-        end as customer_order_number
-    from resolved
-),
 
 final as (
     select
@@ -128,7 +43,7 @@ final as (
         cast(shipping_refund_amount_local as decimal(18, 6)) as shipping_refund_amount_local,
         cast(refund_amount_local as decimal(18, 6)) as refund_amount_local,
         cast(net_amount_local as decimal(18, 6)) as net_amount_local
-    from sequenced
+    from {{ ref('int_orders_resolved') }}
 )
 
 select * from final
