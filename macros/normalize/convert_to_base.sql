@@ -2,5 +2,5 @@
     fx_rates seed, rounded half away from zero to the cent. Each amount is converted on its own, so
     a converted total can differ from the sum of its converted parts by a cent (docs/decisions.md). -#}
 {% macro convert_to_base(amount, rate) -%}
-    cast(round({{ amount }} * {{ rate }}, 2) as {{ dbt.type_numeric() }})
+    cast(round({{ amount }} * {{ rate }}, 2) as {{ money_type(wide=true) }})
 {%- endmacro %}

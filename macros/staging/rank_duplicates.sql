@@ -3,7 +3,9 @@
     documented rule) and then _row_fingerprint, so the kept row never depends on row order.
     Quarantined rows and rows whose key is unique get rank 1 without a sort: only keys that occur
     more than once go through the window, which keeps wide tables (web events) fast.
-    `relation` must carry _quarantine_reason and _row_fingerprint. -#}
+    `relation` must carry _quarantine_reason and _row_fingerprint. State `nulls last` (or first) on
+    every column of `order_by`: DuckDB sorts nulls last either way, PostgreSQL first when descending,
+    so an implicit null order keeps a different row on each engine. -#}
 {% macro rank_duplicates(relation, key_columns, order_by) -%}
     {%- set keys = [key_columns] if key_columns is string else key_columns -%}
     {%- set duplicated_keys -%}

@@ -1,6 +1,6 @@
 -- depends_on: {{ ref('quarantine_reasons') }}
 {{ config(materialized='table') }}
-{%- set latest_detection_first = 'last_detected_at desc nulls last, _loaded_at desc' %}
+{%- set latest_detection_first = 'last_detected_at desc nulls last, _loaded_at desc nulls last' %}
 
 with
 

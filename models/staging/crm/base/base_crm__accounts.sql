@@ -50,7 +50,7 @@ validated as (
 
 ranked as (
     -- latest version of an account wins; then the latest load
-    {{ rank_duplicates('validated', 'account_id', 'updated_at desc nulls last, _loaded_at desc') }}
+    {{ rank_duplicates('validated', 'account_id', 'updated_at desc nulls last, _loaded_at desc nulls last') }}
 ),
 
 final as (

@@ -16,6 +16,13 @@ country_aliases as (
     from {{ ref('country_aliases') }}
 ),
 
+gender_aliases as (
+    select
+        gender_alias,
+        gender
+    from {{ ref('gender_aliases') }}
+),
+
 country_codes as (
     select
         country_code,
@@ -46,12 +53,9 @@ typed as (
         nullif(trim(source.first_name), '') as first_name,
         nullif(trim(source.last_name), '') as last_name,
         {{ try_cast_as("nullif(trim(source.birth_date), '')", 'date') }} as birth_date,
-        case
-            when lower(trim(source.gender)) in ('f', 'female', 'woman') then 'female'
-            when lower(trim(source.gender)) in ('m', 'male', 'man') then 'male'
-            when lower(trim(source.gender)) in ('x', 'nonbinary', 'non-binary', 'diverse') then 'nonbinary'
-            else 'unknown'
-        end as gender,
+        -- a blank gender or a spelling the seed does not list is unknown; the string type, not the
+        -- seed's varchar(32)
+        cast(coalesce(gender_aliases.gender, 'unknown') as {{ dbt.type_string() }}) as gender,
         nullif(trim(source.city), '') as city,
         nullif(trim(source.region), '') as region,
         upper(nullif(trim(source.postcode), '')) as postcode,
@@ -69,6 +73,8 @@ typed as (
     from source
     left join country_aliases
         on lower(trim(source.country)) = country_aliases.country_alias
+    left join gender_aliases
+        on lower(trim(source.gender)) = gender_aliases.gender_alias
     left join country_codes
         on country_aliases.country_code = country_codes.country_code
     cross join default_region
@@ -94,7 +100,7 @@ validated as (
 
 ranked as (
     -- latest version of a contact wins; then the latest load
-    {{ rank_duplicates('validated', 'contact_id', 'updated_at desc nulls last, _loaded_at desc') }}
+    {{ rank_duplicates('validated', 'contact_id', 'updated_at desc nulls last, _loaded_at desc nulls last') }}
 ),
 
 final as (

@@ -7,6 +7,13 @@ source as (
     select raw_rows.* from {{ raw_source('crm', 'support_tickets') }} as raw_rows
 ),
 
+code_sets as (
+    select
+        code_set,
+        code
+    from {{ ref('code_sets') }}
+),
+
 typed as (
     select
         nullif(trim(ticket_id), '') as ticket_id,
@@ -24,6 +31,19 @@ typed as (
     from source
 ),
 
+coded as (
+    -- each coded value checked against its set in seed code_sets (one row per code: no fan-out)
+    select
+        typed.*,
+        categories.code is not null as is_known_category,
+        statuses.code is not null as is_known_status
+    from typed
+    left join code_sets as categories
+        on categories.code_set = 'support_ticket_category' and typed.category = categories.code
+    left join code_sets as statuses
+        on statuses.code_set = 'support_ticket_status' and typed.status = statuses.code
+),
+
 validated as (
     select
         *,
@@ -36,16 +56,16 @@ validated as (
             when updated_at < created_at then 'invalid_date_range'
             when has_sentiment_text and sentiment_score is null then 'unparseable_amount'
             when sentiment_score not between -1 and 1 then 'unknown_value'
-            when category not in ('delivery', 'returns', 'billing', 'product_question', 'account', 'complaint')
-                then 'unknown_value'
-            when status not in ('open', 'pending', 'solved', 'closed') then 'unknown_value'
+            -- a blank category or status passes this rule
+            when category is not null and not is_known_category then 'unknown_value'
+            when status is not null and not is_known_status then 'unknown_value'
         end as _quarantine_reason
-    from typed
+    from coded
 ),
 
 ranked as (
     -- latest version of a ticket wins; then the latest load
-    {{ rank_duplicates('validated', 'ticket_id', 'updated_at desc nulls last, _loaded_at desc') }}
+    {{ rank_duplicates('validated', 'ticket_id', 'updated_at desc nulls last, _loaded_at desc nulls last') }}
 ),
 
 final as (

@@ -32,7 +32,7 @@ typed as (
         nullif(trim(source.item_id), '') as item_id,
         nullif(trim(source.item_name), '') as item_name,
         nullif(trim(source.item_category), '') as item_category,
-        cast(source.price as {{ dbt.type_numeric() }}) as price_local,
+        cast(source.price as {{ money_type(wide=true) }}) as price_local,
         source.quantity,
         coalesce(source.item_on_sale, false) as is_on_sale,
         source._loaded_at,
@@ -66,7 +66,7 @@ validated as (
 
 ranked as (
     -- items come with their event: a re-delivered event repeats them, keep the first delivery
-    {{ rank_duplicates('validated', ['event_id', 'item_index'], '_loaded_at asc') }}
+    {{ rank_duplicates('validated', ['event_id', 'item_index'], '_loaded_at asc nulls last') }}
 ),
 
 final as (

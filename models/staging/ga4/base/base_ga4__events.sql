@@ -46,6 +46,13 @@ fx_rates as (
     {{ fx_rates_to_base() }}
 ),
 
+code_sets as (
+    select
+        code_set,
+        code
+    from {{ ref('code_sets') }}
+),
+
 country_aliases as (
     select
         country_alias,
@@ -90,7 +97,7 @@ typed as (
         nullif(trim(source.geo_region), '') as geo_region,
         nullif(trim(source.geo_city), '') as geo_city,
         nullif(trim(source.transaction_id), '') as transaction_id,
-        cast(source.purchase_revenue as {{ dbt.type_numeric() }}) as purchase_revenue_amount_local,
+        cast(source.purchase_revenue as {{ money_type(wide=true) }}) as purchase_revenue_amount_local,
         upper(nullif(trim(source.currency), '')) as currency_code,
         source._loaded_at,
         {{ row_fingerprint('source') }} as _row_fingerprint,
@@ -114,6 +121,16 @@ converted as (
             and cast(typed.event_at as date) between fx_rates.valid_from and fx_rates.valid_to
 ),
 
+coded as (
+    -- the event name checked against its set in seed code_sets (one row per code: no fan-out)
+    select
+        converted.*,
+        event_names.code is not null as is_known_event_name
+    from converted
+    left join code_sets as event_names
+        on event_names.code_set = 'ga4_event_name' and converted.event_name = event_names.code
+),
+
 validated as (
     select
         *,
@@ -125,22 +142,18 @@ validated as (
                 then 'future_timestamp'
             when event_at < cast('{{ var("min_plausible_date") }}' as {{ dbt.type_timestamp() }})
                 then 'implausible_timestamp'
-            when event_name is null
-                or event_name not in (
-                    'session_start', 'page_view', 'view_item', 'view_item_list', 'search', 'add_to_cart',
-                    'remove_from_cart', 'begin_checkout', 'purchase', 'sign_up', 'login'
-                )
-                then 'unknown_event_name'
+            -- a blank event name is unknown too
+            when not is_known_event_name then 'unknown_event_name'
             when purchase_revenue_amount_local < 0 then 'negative_amount'
             -- revenue without a rate for its currency and day cannot be expressed in the base currency
             when purchase_revenue_amount_local is not null and rate_to_base is null then 'unknown_currency'
         end as _quarantine_reason
-    from converted
+    from coded
 ),
 
 ranked as (
     -- the collector re-delivers an event under the same event_id: keep the first delivery
-    {{ rank_duplicates('validated', 'event_id', '_loaded_at asc') }}
+    {{ rank_duplicates('validated', 'event_id', '_loaded_at asc nulls last') }}
 ),
 
 final as (

@@ -7,6 +7,13 @@ source as (
     select raw_rows.* from {{ raw_source('marketing', 'ad_spend') }} as raw_rows
 ),
 
+code_sets as (
+    select
+        code_set,
+        code
+    from {{ ref('code_sets') }}
+),
+
 fx_rates as (
     -- rates to var base_currency, rebased from the fx_rates seed's quote currency
     {{ fx_rates_to_base() }}
@@ -35,13 +42,17 @@ converted as (
     select
         typed.*,
         fx_rates.rate_to_base,
-        {{ convert_to_base('typed.spend_amount_local', 'fx_rates.rate_to_base') }} as spend_amount
+        {{ convert_to_base('typed.spend_amount_local', 'fx_rates.rate_to_base') }} as spend_amount,
+        platforms.code is not null as is_known_platform
     from typed
     -- the rate of the spend day; the seed's ranges never overlap (tested), so no fan-out
     left join fx_rates
         on
             typed.currency_code = fx_rates.currency_code
             and typed.spend_date between fx_rates.valid_from and fx_rates.valid_to
+    -- the platform checked against its set in seed code_sets (one row per code: no fan-out)
+    left join code_sets as platforms
+        on platforms.code_set = 'ad_platform' and typed.platform = platforms.code
 ),
 
 validated as (
@@ -56,7 +67,7 @@ validated as (
             when spend_amount_local is null then 'unparseable_amount'
             when spend_amount_local < 0 or impressions < 0 or clicks < 0 then 'negative_amount'
             when rate_to_base is null then 'unknown_currency'
-            when platform not in ('google_ads', 'meta_ads', 'tiktok_ads', 'affiliate_network') then 'unknown_value'
+            when not is_known_platform then 'unknown_value'
         end as _quarantine_reason
     from converted
 ),
@@ -64,7 +75,7 @@ validated as (
 ranked as (
     -- one campaign can run on two platforms (paid_social: meta_ads and tiktok_ads), each with its
     -- own account and currency, so the platform is part of the key; a restated day: latest load wins
-    {{ rank_duplicates('validated', ['spend_date', 'campaign_id', 'platform'], '_loaded_at desc') }}
+    {{ rank_duplicates('validated', ['spend_date', 'campaign_id', 'platform'], '_loaded_at desc nulls last') }}
 ),
 
 final as (

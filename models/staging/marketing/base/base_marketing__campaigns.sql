@@ -7,6 +7,13 @@ source as (
     select raw_rows.* from {{ raw_source('marketing', 'campaigns') }} as raw_rows
 ),
 
+code_sets as (
+    select
+        code_set,
+        code
+    from {{ ref('code_sets') }}
+),
+
 typed as (
     select
         nullif(trim(campaign_id), '') as campaign_id,
@@ -28,6 +35,16 @@ typed as (
     from source
 ),
 
+coded as (
+    -- each coded value checked against its set in seed code_sets (one row per code: no fan-out)
+    select
+        typed.*,
+        channels.code is not null as is_known_channel
+    from typed
+    left join code_sets as channels
+        on channels.code_set = 'campaign_channel' and typed.channel = channels.code
+),
+
 validated as (
     select
         *,
@@ -38,16 +55,15 @@ validated as (
             when has_end_date_text and end_date is null then 'unparseable_timestamp'
             when start_date < cast('{{ var("min_plausible_date") }}' as date) then 'implausible_timestamp'
             when end_date < start_date then 'invalid_date_range'
-            when channel is null
-                or channel not in ('email', 'paid_search', 'paid_social', 'display', 'affiliate')
-                then 'unknown_value'
+            -- a blank channel is unknown too
+            when not is_known_channel then 'unknown_value'
         end as _quarantine_reason
-    from typed
+    from coded
 ),
 
 ranked as (
     -- the catalogue is re-exported: the latest load of a campaign wins
-    {{ rank_duplicates('validated', 'campaign_id', '_loaded_at desc') }}
+    {{ rank_duplicates('validated', 'campaign_id', '_loaded_at desc nulls last') }}
 ),
 
 final as (

@@ -7,6 +7,13 @@ source as (
     select raw_rows.* from {{ raw_source('marketing', 'email_events') }} as raw_rows
 ),
 
+code_sets as (
+    select
+        code_set,
+        code
+    from {{ ref('code_sets') }}
+),
+
 typed as (
     select
         nullif(trim(email_event_id), '') as email_event_id,
@@ -20,6 +27,16 @@ typed as (
     from source
 ),
 
+coded as (
+    -- each coded value checked against its set in seed code_sets (one row per code: no fan-out)
+    select
+        typed.*,
+        event_types.code is not null as is_known_event_type
+    from typed
+    left join code_sets as event_types
+        on event_types.code_set = 'email_event_type' and typed.event_type = event_types.code
+),
+
 validated as (
     select
         *,
@@ -30,15 +47,15 @@ validated as (
                 then 'future_timestamp'
             when occurred_at < cast('{{ var("min_plausible_date") }}' as {{ dbt.type_timestamp() }})
                 then 'implausible_timestamp'
-            when event_type is null or event_type not in ('send', 'open', 'click', 'unsubscribe', 'bounce')
-                then 'unknown_value'
+            -- a blank event type is unknown too
+            when not is_known_event_type then 'unknown_value'
         end as _quarantine_reason
-    from typed
+    from coded
 ),
 
 ranked as (
     -- the ESP webhook re-delivers an event under the same id: keep the first delivery
-    {{ rank_duplicates('validated', 'email_event_id', '_loaded_at asc') }}
+    {{ rank_duplicates('validated', 'email_event_id', '_loaded_at asc nulls last') }}
 ),
 
 final as (

@@ -40,7 +40,7 @@ validated as (
 
 ranked as (
     -- a re-delivered assignment: keep the first load
-    {{ rank_duplicates('validated', 'assignment_id', '_loaded_at asc') }}
+    {{ rank_duplicates('validated', 'assignment_id', '_loaded_at asc nulls last') }}
 ),
 
 final as (

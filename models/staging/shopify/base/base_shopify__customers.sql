@@ -7,6 +7,13 @@ source as (
     select raw_rows.* from {{ raw_source('shopify', 'customers') }} as raw_rows
 ),
 
+code_sets as (
+    select
+        code_set,
+        code
+    from {{ ref('code_sets') }}
+),
+
 country_aliases as (
     select
         country_alias,
@@ -66,6 +73,16 @@ typed as (
     cross join default_region
 ),
 
+coded as (
+    -- each coded value checked against its set in seed code_sets (one row per code: no fan-out)
+    select
+        typed.*,
+        account_states.code is not null as is_known_account_state
+    from typed
+    left join code_sets as account_states
+        on account_states.code_set = 'customer_account_state' and typed.account_state = account_states.code
+),
+
 validated as (
     select
         *,
@@ -83,16 +100,15 @@ validated as (
             when created_at < cast('{{ var("min_plausible_date") }}' as {{ dbt.type_timestamp() }})
                 then 'implausible_timestamp'
             when updated_at < created_at then 'invalid_date_range'
-            when account_state is null
-                or account_state not in ('enabled', 'disabled', 'invited', 'declined')
-                then 'unknown_value'
+            -- a blank account state is unknown too
+            when not is_known_account_state then 'unknown_value'
         end as _quarantine_reason
-    from typed
+    from coded
 ),
 
 ranked as (
     -- a customer is re-exported when it changes: the latest updated_at wins, then the latest load
-    {{ rank_duplicates('validated', 'customer_id', 'updated_at desc nulls last, _loaded_at desc') }}
+    {{ rank_duplicates('validated', 'customer_id', 'updated_at desc nulls last, _loaded_at desc nulls last') }}
 ),
 
 final as (

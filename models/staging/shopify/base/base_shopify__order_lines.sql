@@ -2,8 +2,6 @@
 -- Incremental: stored under its order's day (_partition_date). A run rebuilds whole days touched by
 -- lines loaded since the last run or by their orders (an order exported after its lines turns them
 -- from orphan_row into usable rows and moves them from their load day to the order's day).
--- (the incremental branch reads the loads of the models below)
--- depends_on: {{ ref('base_shopify__orders') }}
 {%- set is_spark = target.type == 'spark' %}
 {%- set strategy = 'insert_overwrite' if is_spark else 'delete+insert' %}
 {%- set unique_key = none if is_spark else '_row_fingerprint' %}
@@ -17,14 +15,16 @@ source as (
     select raw_rows.* from {{ raw_source('shopify', 'order_lines') }} as raw_rows
 ),
 
--- lines carry no currency: they are converted with their order's currency and rate
+-- lines carry no currency: they are converted with their usable order's currency and rate (the
+-- rows stg_shopify__orders shows; staging reads its parent's base_ table, never a stg_ view)
 orders as (
     select
         order_id,
         order_date,
         currency_code,
         fx_rate_to_base
-    from {{ ref('stg_shopify__orders') }}
+    from {{ ref('base_shopify__orders') }}
+    where _quarantine_reason is null and _dedupe_rank = 1
 ),
 
 typed as (
@@ -76,7 +76,7 @@ validated as (
 
 ranked as (
     -- a re-delivered line: keep the latest load
-    {{ rank_duplicates('validated', 'order_line_id', '_loaded_at desc') }}
+    {{ rank_duplicates('validated', 'order_line_id', '_loaded_at desc nulls last') }}
 ),
 
 final as (
@@ -91,7 +91,7 @@ final as (
         price_local,
         compare_at_price_local,
         coalesce(discount_amount_local, 0) as discount_amount_local,
-        cast(quantity * price_local as {{ dbt.type_numeric() }}) as gross_amount_local,
+        cast(quantity * price_local as {{ money_type(wide=true) }}) as gross_amount_local,
         {{ convert_to_base('price_local', 'fx_rate_to_base') }} as price_amount,
         {{ convert_to_base('compare_at_price_local', 'fx_rate_to_base') }} as compare_at_price_amount,
         {{ convert_to_base('coalesce(discount_amount_local, 0)', 'fx_rate_to_base') }} as discount_amount,

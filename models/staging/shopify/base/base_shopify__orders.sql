@@ -46,6 +46,13 @@ fx_rates as (
     {{ fx_rates_to_base() }}
 ),
 
+code_sets as (
+    select
+        code_set,
+        code
+    from {{ ref('code_sets') }}
+),
+
 country_aliases as (
     select
         country_alias,
@@ -130,6 +137,18 @@ with_rates as (
             and cast(typed.created_at as date) between fx_rates.valid_from and fx_rates.valid_to
 ),
 
+coded as (
+    -- each coded value checked against its set in seed code_sets (one row per code: no fan-out)
+    select
+        with_rates.*,
+        financial_statuses.code is not null as is_known_financial_status
+    from with_rates
+    left join code_sets as financial_statuses
+        on
+            financial_statuses.code_set = 'order_financial_status'
+            and with_rates.financial_status = financial_statuses.code
+),
+
 validated as (
     select
         *,
@@ -144,11 +163,8 @@ validated as (
             when created_at < cast('{{ var("min_plausible_date") }}' as {{ dbt.type_timestamp() }})
                 then 'implausible_timestamp'
             when cancelled_at < created_at then 'invalid_date_range'
-            when financial_status is null
-                or financial_status not in (
-                    'pending', 'authorized', 'paid', 'partially_paid', 'partially_refunded', 'refunded', 'voided'
-                )
-                then 'unknown_value'
+            -- a blank financial status is unknown too
+            when not is_known_financial_status then 'unknown_value'
             when total_amount_local is null then 'unparseable_amount'
             when has_subtotal_text and subtotal_amount_local is null then 'unparseable_amount'
             when has_discounts_text and discount_amount_local is null then 'unparseable_amount'
@@ -171,12 +187,12 @@ validated as (
                 ) > {{ var('order_amount_tolerance') }}
                 then 'amounts_do_not_add_up'
         end as _quarantine_reason
-    from with_rates
+    from coded
 ),
 
 ranked as (
     -- an order is re-exported when it changes: the latest updated_at wins, then the latest load
-    {{ rank_duplicates('validated', 'order_id', 'updated_at desc nulls last, _loaded_at desc') }}
+    {{ rank_duplicates('validated', 'order_id', 'updated_at desc nulls last, _loaded_at desc nulls last') }}
 ),
 
 final as (

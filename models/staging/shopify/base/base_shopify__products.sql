@@ -42,7 +42,7 @@ validated as (
 
 ranked as (
     -- latest version of a product wins; then the latest load
-    {{ rank_duplicates('validated', 'product_id', 'updated_at desc nulls last, _loaded_at desc') }}
+    {{ rank_duplicates('validated', 'product_id', 'updated_at desc nulls last, _loaded_at desc nulls last') }}
 ),
 
 final as (

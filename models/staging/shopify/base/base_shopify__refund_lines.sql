@@ -2,10 +2,7 @@
 -- Incremental: stored under its order's day (_partition_date). A run rebuilds whole days touched by
 -- refund lines loaded since the last run or by the refunds, order lines and orders they depend on
 -- (any of them arriving later turns the refund line from orphan_row into a usable row).
--- (the incremental branch reads the loads of the models below)
--- depends_on: {{ ref('base_shopify__orders') }}
--- depends_on: {{ ref('base_shopify__order_lines') }}
--- depends_on: {{ ref('base_shopify__refunds') }}
+-- Parents are read from their base_ tables, usable rank-1 rows only (what their stg_ views show).
 {%- set is_spark = target.type == 'spark' %}
 {%- set strategy = 'insert_overwrite' if is_spark else 'delete+insert' %}
 {%- set unique_key = none if is_spark else '_row_fingerprint' %}
@@ -19,12 +16,20 @@ source as (
     select raw_rows.* from {{ raw_source('shopify', 'refund_lines') }} as raw_rows
 ),
 
+code_sets as (
+    select
+        code_set,
+        code
+    from {{ ref('code_sets') }}
+),
+
 refunds as (
     select
         refund_id,
         order_id,
         currency_code
-    from {{ ref('stg_shopify__refunds') }}
+    from {{ ref('base_shopify__refunds') }}
+    where _quarantine_reason is null and _dedupe_rank = 1
 ),
 
 -- converted at the order's rate, like the line it refunds
@@ -34,7 +39,8 @@ order_lines as (
         order_id,
         quantity as ordered_quantity,
         fx_rate_to_base
-    from {{ ref('stg_shopify__order_lines') }}
+    from {{ ref('base_shopify__order_lines') }}
+    where _quarantine_reason is null and _dedupe_rank = 1
 ),
 
 -- refund lines are stored under their order's day, like everything else of the order
@@ -42,7 +48,8 @@ orders as (
     select
         order_id,
         order_date
-    from {{ ref('stg_shopify__orders') }}
+    from {{ ref('base_shopify__orders') }}
+    where _quarantine_reason is null and _dedupe_rank = 1
 ),
 
 typed as (
@@ -82,6 +89,16 @@ typed as (
 
 {% endif %}
 
+coded as (
+    -- the restock type checked against its set in seed code_sets (one row per code: no fan-out)
+    select
+        typed.*,
+        restock_types.code is not null as is_known_restock_type
+    from typed
+    left join code_sets as restock_types
+        on restock_types.code_set = 'refund_restock_type' and typed.restock_type = restock_types.code
+),
+
 validated as (
     select
         *,
@@ -91,9 +108,10 @@ validated as (
             when refund_amount_local < 0 or quantity < 0 then 'negative_amount'
             when not has_refund or not coalesce(has_order_line, false) then 'orphan_row'
             when quantity > ordered_quantity then 'impossible_amount'
-            when restock_type not in ('return', 'cancel', 'no_restock') then 'unknown_value'
+            -- a blank restock type passes this rule
+            when restock_type is not null and not is_known_restock_type then 'unknown_value'
         end as _quarantine_reason
-    from typed
+    from coded
     {% if is_incremental() %}
         where _partition_date in (select rebuilt_days._partition_date from rebuilt_days)
     {% endif %}
@@ -101,7 +119,7 @@ validated as (
 
 ranked as (
     -- a re-delivered refund line: keep the latest load
-    {{ rank_duplicates('validated', 'refund_line_id', '_loaded_at desc') }}
+    {{ rank_duplicates('validated', 'refund_line_id', '_loaded_at desc nulls last') }}
 ),
 
 final as (

@@ -2,8 +2,6 @@
 -- Incremental: stored under its order's day (_partition_date), not the refund's. A run rebuilds whole
 -- days touched by refunds loaded since the last run or by their orders (an order exported after its
 -- refund turns it from orphan_row into a usable row and moves it from its load day to the order's day).
--- (the incremental branch reads the loads of the models below)
--- depends_on: {{ ref('base_shopify__orders') }}
 {%- set is_spark = target.type == 'spark' %}
 {%- set strategy = 'insert_overwrite' if is_spark else 'delete+insert' %}
 {%- set unique_key = none if is_spark else '_row_fingerprint' %}
@@ -17,7 +15,8 @@ source as (
     select raw_rows.* from {{ raw_source('shopify', 'refunds') }} as raw_rows
 ),
 
--- refunds are paid in their order's currency
+-- refunds are paid in their usable order's currency (the rows stg_shopify__orders shows; staging
+-- reads its parent's base_ table, never a stg_ view)
 orders as (
     select
         order_id,
@@ -25,7 +24,8 @@ orders as (
         order_date,
         currency_code,
         fx_rate_to_base
-    from {{ ref('stg_shopify__orders') }}
+    from {{ ref('base_shopify__orders') }}
+    where _quarantine_reason is null and _dedupe_rank = 1
 ),
 
 typed as (
@@ -74,7 +74,7 @@ validated as (
 
 ranked as (
     -- a re-delivered refund: keep the latest load
-    {{ rank_duplicates('validated', 'refund_id', '_loaded_at desc') }}
+    {{ rank_duplicates('validated', 'refund_id', '_loaded_at desc nulls last') }}
 ),
 
 final as (
