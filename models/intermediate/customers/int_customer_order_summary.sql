@@ -6,7 +6,7 @@
 -- order_date > as_of_date - N days.
 {%- set t = lifecycle_thresholds() %}
 {%- set rfm_window_days = checked_var('rfm_window_days') %}
-{%- set money_type = 'decimal(18, 6)' %}
+{%- set money = money_type() %}
 
 with
 
@@ -119,17 +119,17 @@ final as (
                 then cast({{ order_span }} as {{ type_double() }}) / (per_customer.n_orders - 1)
         end as mean_days_between_orders,
         cast(per_customer.n_orders_window as {{ dbt.type_bigint() }}) as n_orders_window,
-        cast(per_customer.net_revenue_window as {{ money_type }}) as net_revenue_window,
-        cast(per_customer.gross_amount as {{ money_type }}) as gross_amount,
-        cast(per_customer.discount_amount as {{ money_type }}) as discount_amount,
-        cast(per_customer.item_refund_amount as {{ money_type }}) as item_refund_amount,
-        cast(per_customer.net_revenue as {{ money_type }}) as net_revenue,
-        cast(per_customer.shipping_charged_amount as {{ money_type }}) as shipping_charged_amount,
+        cast(per_customer.net_revenue_window as {{ money }}) as net_revenue_window,
+        cast(per_customer.gross_amount as {{ money }}) as gross_amount,
+        cast(per_customer.discount_amount as {{ money }}) as discount_amount,
+        cast(per_customer.item_refund_amount as {{ money }}) as item_refund_amount,
+        cast(per_customer.net_revenue as {{ money }}) as net_revenue,
+        cast(per_customer.shipping_charged_amount as {{ money }}) as shipping_charged_amount,
         cast(per_customer.n_items_refunded as {{ dbt.type_bigint() }}) as n_items_refunded,
         cast(per_customer.first_order_at as {{ dbt.type_timestamp() }}) as first_order_at,
         cast(per_customer.last_order_at as {{ dbt.type_timestamp() }}) as last_order_at,
         cast(per_customer.n_order_days as {{ dbt.type_bigint() }}) as n_order_days,
-        cast(per_customer.repeat_net_revenue as {{ money_type }}) as repeat_net_revenue,
+        cast(per_customer.repeat_net_revenue as {{ money }}) as repeat_net_revenue,
         cast(per_customer.n_orders_with_discount_code as {{ dbt.type_bigint() }}) as n_orders_with_discount_code
     from per_customer
     cross join as_of

@@ -74,25 +74,25 @@ final as (
         order_lines.quantity - coalesce(refunds_per_line.refunded_quantity, 0) as net_quantity,
         order_lines.currency_code,
         order_lines.fx_rate_to_base,
-        cast(order_lines.price_local as decimal(28, 6)) as price_local,
-        cast(order_lines.gross_amount_local as decimal(28, 6)) as gross_amount_local,
-        cast(order_lines.discount_amount_local as decimal(28, 6)) as discount_amount_local,
-        cast(coalesce(refunds_per_line.refund_amount_local, 0) as decimal(28, 6)) as refund_amount_local,
+        cast(order_lines.price_local as {{ money_type(wide=true) }}) as price_local,
+        cast(order_lines.gross_amount_local as {{ money_type(wide=true) }}) as gross_amount_local,
+        cast(order_lines.discount_amount_local as {{ money_type(wide=true) }}) as discount_amount_local,
+        cast(coalesce(refunds_per_line.refund_amount_local, 0) as {{ money_type(wide=true) }}) as refund_amount_local,
         cast(
             order_lines.gross_amount_local
             - order_lines.discount_amount_local
             - coalesce(refunds_per_line.refund_amount_local, 0)
-            as decimal(28, 6)
+            as {{ money_type(wide=true) }}
         ) as net_amount_local,
-        cast(order_lines.price_amount as decimal(28, 6)) as price_amount,
-        cast(order_lines.gross_amount as decimal(28, 6)) as gross_amount,
-        cast(order_lines.discount_amount as decimal(28, 6)) as discount_amount,
-        cast(coalesce(refunds_per_line.refund_amount, 0) as decimal(28, 6)) as refund_amount,
+        cast(order_lines.price_amount as {{ money_type(wide=true) }}) as price_amount,
+        cast(order_lines.gross_amount as {{ money_type(wide=true) }}) as gross_amount,
+        cast(order_lines.discount_amount as {{ money_type(wide=true) }}) as discount_amount,
+        cast(coalesce(refunds_per_line.refund_amount, 0) as {{ money_type(wide=true) }}) as refund_amount,
         cast(
             order_lines.gross_amount
             - order_lines.discount_amount
             - coalesce(refunds_per_line.refund_amount, 0)
-            as decimal(28, 6)
+            as {{ money_type(wide=true) }}
         ) as net_amount
     from order_lines
     inner join orders

@@ -176,33 +176,33 @@ final as (
         n_items,
         n_refunds,
         n_items_refunded,
-        cast(gross_amount_local as decimal(28, 6)) as gross_amount_local,
-        cast(line_discount_amount_local as decimal(28, 6)) as line_discount_amount_local,
-        cast(order_discount_amount_local as decimal(28, 6)) as order_discount_amount_local,
-        cast(line_discount_amount_local + order_discount_amount_local as decimal(28, 6)) as discount_amount_local,
-        cast(item_refund_amount_local as decimal(28, 6)) as item_refund_amount_local,
-        cast(shipping_refund_amount_local as decimal(28, 6)) as shipping_refund_amount_local,
-        cast(item_refund_amount_local + shipping_refund_amount_local as decimal(28, 6)) as refund_amount_local,
+        cast(gross_amount_local as {{ money_type(wide=true) }}) as gross_amount_local,
+        cast(line_discount_amount_local as {{ money_type(wide=true) }}) as line_discount_amount_local,
+        cast(order_discount_amount_local as {{ money_type(wide=true) }}) as order_discount_amount_local,
+        cast(line_discount_amount_local + order_discount_amount_local as {{ money_type(wide=true) }}) as discount_amount_local,
+        cast(item_refund_amount_local as {{ money_type(wide=true) }}) as item_refund_amount_local,
+        cast(shipping_refund_amount_local as {{ money_type(wide=true) }}) as shipping_refund_amount_local,
+        cast(item_refund_amount_local + shipping_refund_amount_local as {{ money_type(wide=true) }}) as refund_amount_local,
         cast(
             gross_amount_local - line_discount_amount_local - order_discount_amount_local - item_refund_amount_local
-            as decimal(28, 6)
+            as {{ money_type(wide=true) }}
         ) as net_amount_local,
-        cast(shipping_amount_local as decimal(28, 6)) as shipping_amount_local,
-        cast(tax_amount_local as decimal(28, 6)) as tax_amount_local,
-        cast(total_amount_local as decimal(28, 6)) as total_amount_local,
-        cast(gross_amount as decimal(28, 6)) as gross_amount,
-        cast(line_discount_amount as decimal(28, 6)) as line_discount_amount,
-        cast(order_discount_amount as decimal(28, 6)) as order_discount_amount,
-        cast(line_discount_amount + order_discount_amount as decimal(28, 6)) as discount_amount,
-        cast(item_refund_amount as decimal(28, 6)) as item_refund_amount,
-        cast(shipping_refund_amount as decimal(28, 6)) as shipping_refund_amount,
-        cast(item_refund_amount + shipping_refund_amount as decimal(28, 6)) as refund_amount,
+        cast(shipping_amount_local as {{ money_type(wide=true) }}) as shipping_amount_local,
+        cast(tax_amount_local as {{ money_type(wide=true) }}) as tax_amount_local,
+        cast(total_amount_local as {{ money_type(wide=true) }}) as total_amount_local,
+        cast(gross_amount as {{ money_type(wide=true) }}) as gross_amount,
+        cast(line_discount_amount as {{ money_type(wide=true) }}) as line_discount_amount,
+        cast(order_discount_amount as {{ money_type(wide=true) }}) as order_discount_amount,
+        cast(line_discount_amount + order_discount_amount as {{ money_type(wide=true) }}) as discount_amount,
+        cast(item_refund_amount as {{ money_type(wide=true) }}) as item_refund_amount,
+        cast(shipping_refund_amount as {{ money_type(wide=true) }}) as shipping_refund_amount,
+        cast(item_refund_amount + shipping_refund_amount as {{ money_type(wide=true) }}) as refund_amount,
         cast(
-            gross_amount - line_discount_amount - order_discount_amount - item_refund_amount as decimal(28, 6)
+            gross_amount - line_discount_amount - order_discount_amount - item_refund_amount as {{ money_type(wide=true) }}
         ) as net_amount,
-        cast(shipping_amount as decimal(28, 6)) as shipping_amount,
-        cast(tax_amount as decimal(28, 6)) as tax_amount,
-        cast(total_amount as decimal(28, 6)) as total_amount
+        cast(shipping_amount as {{ money_type(wide=true) }}) as shipping_amount,
+        cast(tax_amount as {{ money_type(wide=true) }}) as tax_amount,
+        cast(total_amount as {{ money_type(wide=true) }}) as total_amount
     from joined
 )
 

@@ -3,7 +3,7 @@
 -- the same day are one purchase: frequency = order days - 1, recency = first to last order day, tenure
 -- (T) = first order day to the as-of date, monetary value = mean net amount of the repeat order days
 -- (first day excluded).
-{%- set money_type = 'decimal(28, 6)' %}
+{%- set money = money_type(wide=true) %}
 
 with
 
@@ -35,9 +35,9 @@ final as (
             {{ dbt.datediff('first_order_date', 'as_of_date', 'day') }}
             as {{ dbt.type_bigint() }}
         ) as tenure_days,
-        cast(net_revenue as {{ money_type }}) as net_amount,
-        cast(repeat_net_revenue as {{ money_type }}) as repeat_net_amount,
-        cast(repeat_net_revenue / nullif(n_order_days - 1, 0) as {{ money_type }}) as monetary_value
+        cast(net_revenue as {{ money }}) as net_amount,
+        cast(repeat_net_revenue as {{ money }}) as repeat_net_amount,
+        cast(repeat_net_revenue / nullif(n_order_days - 1, 0) as {{ money }}) as monetary_value
     from order_summary
 )
 

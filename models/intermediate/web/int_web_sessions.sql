@@ -166,9 +166,9 @@ sessions as (
         sum(case when event_name = 'page_view' then 1 else 0 end) as n_page_views,
         sum(case when is_content_page_view then 1 else 0 end) as n_content_page_views,
         sum(case when event_name = 'add_to_cart' then 1 else 0 end) as n_add_to_cart,
-        cast(coalesce(sum(add_to_cart_amount), 0) as decimal(28, 6)) as add_to_cart_amount,
+        cast(coalesce(sum(add_to_cart_amount), 0) as {{ money_type(wide=true) }}) as add_to_cart_amount,
         sum(case when event_name = 'purchase' then 1 else 0 end) as n_purchases,
-        cast(coalesce(sum(purchase_revenue_amount), 0) as decimal(28, 6)) as purchase_revenue_amount,
+        cast(coalesce(sum(purchase_revenue_amount), 0) as {{ money_type(wide=true) }}) as purchase_revenue_amount,
         max(case when is_bot then 1 else 0 end) = 1 as is_bot
     from numbered
     group by device_key, device_session_number

@@ -14,7 +14,7 @@
 {%- set trend_prior_end_days = trend_recent_days + checked_var('churn_prior_window_days') %}
 {%- set count_type = dbt.type_bigint() %}
 {%- set rate_type = type_double() %}
-{%- set money_type = 'decimal(28, 6)' %}
+{%- set money = money_type(wide=true) %}
 
 with
 
@@ -404,15 +404,15 @@ final as (
         cast(coalesce(order_summary.n_orders, 0) as {{ count_type }}) as n_orders,
         {%- for window, days in order_windows %}
             {%- set column = 'net_revenue_amount_in_' ~ window ~ '_window' %}
-            cast(coalesce(order_window_features.{{ column }}, 0) as {{ money_type }}) as {{ column }},
+            cast(coalesce(order_window_features.{{ column }}, 0) as {{ money }}) as {{ column }},
         {%- endfor %}
-        cast(coalesce(order_summary.net_revenue, 0) as {{ money_type }}) as net_revenue_amount,
+        cast(coalesce(order_summary.net_revenue, 0) as {{ money }}) as net_revenue_amount,
         cast(
-            order_summary.net_revenue / nullif(order_summary.n_orders, 0) as {{ money_type }}
+            order_summary.net_revenue / nullif(order_summary.n_orders, 0) as {{ money }}
         ) as aov_amount,
         cast(
             order_window_features.net_revenue_amount_aov_window / nullif(order_window_features.n_orders_aov_window, 0)
-            as {{ money_type }}
+            as {{ money }}
         ) as aov_amount_in_window,
         cast(order_summary.days_since_last_order as {{ count_type }}) as days_since_last_order,
         cast(order_summary.days_since_first_order as {{ count_type }}) as days_since_first_order,
@@ -474,7 +474,7 @@ final as (
             coalesce(cart_features.n_abandoned_add_to_carts, 0) as {{ count_type }}
         ) as n_abandoned_add_to_carts_in_window,
         cast(
-            coalesce(cart_features.abandoned_cart_amount, 0) as {{ money_type }}
+            coalesce(cart_features.abandoned_cart_amount, 0) as {{ money }}
         ) as abandoned_cart_amount_in_window,
 
         -- devices

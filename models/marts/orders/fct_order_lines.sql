@@ -53,15 +53,15 @@ final as (
         cast(order_lines.refunded_quantity as {{ dbt.type_int() }}) as refunded_quantity,
         cast(order_lines.net_quantity as {{ dbt.type_int() }}) as net_quantity,
         cast(order_lines.currency_code as {{ dbt.type_string() }}) as currency_code,
-        cast(order_lines.price_amount as decimal(18, 6)) as price_amount,
-        cast(order_lines.gross_amount as decimal(18, 6)) as gross_amount,
-        cast(order_lines.discount_amount as decimal(18, 6)) as discount_amount,
-        cast(order_lines.refund_amount as decimal(18, 6)) as refund_amount,
-        cast(order_lines.net_amount as decimal(18, 6)) as net_amount,
-        cast(order_lines.gross_amount_local as decimal(18, 6)) as gross_amount_local,
-        cast(order_lines.discount_amount_local as decimal(18, 6)) as discount_amount_local,
-        cast(order_lines.refund_amount_local as decimal(18, 6)) as refund_amount_local,
-        cast(order_lines.net_amount_local as decimal(18, 6)) as net_amount_local
+        cast(order_lines.price_amount as {{ money_type() }}) as price_amount,
+        cast(order_lines.gross_amount as {{ money_type() }}) as gross_amount,
+        cast(order_lines.discount_amount as {{ money_type() }}) as discount_amount,
+        cast(order_lines.refund_amount as {{ money_type() }}) as refund_amount,
+        cast(order_lines.net_amount as {{ money_type() }}) as net_amount,
+        cast(order_lines.gross_amount_local as {{ money_type() }}) as gross_amount_local,
+        cast(order_lines.discount_amount_local as {{ money_type() }}) as discount_amount_local,
+        cast(order_lines.refund_amount_local as {{ money_type() }}) as refund_amount_local,
+        cast(order_lines.net_amount_local as {{ money_type() }}) as net_amount_local
     from order_lines
     inner join orders
         on order_lines.order_id = orders.order_id

@@ -14,7 +14,7 @@
 {#- exp() of more than +-700 leaves the double range, where PostgreSQL raises instead of returning 0 / inf -#}
 {%- set max_exp_argument = 700 %}
 {%- set double = type_double() %}
-{%- set money_type = 'decimal(28, 6)' %}
+{%- set money = money_type(wide=true) %}
 
 with
 
@@ -158,9 +158,9 @@ predictions as (
         -- 12 decimals: identical digits on every engine
         cast(cast(p_alive as decimal(38, 12)) as {{ double }}) as p_alive,
         cast(cast(p_alive * expected_purchases_if_alive as decimal(38, 12)) as {{ double }}) as expected_purchases,
-        cast(expected_order_value as {{ money_type }}) as expected_order_value,
-        cast(p_alive * expected_purchases_if_alive * expected_order_value as {{ money_type }}) as expected_spend,
-        cast(p_alive * discounted_purchases_if_alive * expected_order_value as {{ money_type }}) as predicted_clv
+        cast(expected_order_value as {{ money }}) as expected_order_value,
+        cast(p_alive * expected_purchases_if_alive * expected_order_value as {{ money }}) as expected_spend,
+        cast(p_alive * discounted_purchases_if_alive * expected_order_value as {{ money }}) as predicted_clv
     from with_p_alive
 ),
 
@@ -172,13 +172,13 @@ final as (
         cast(predictions.frequency as {{ dbt.type_bigint() }}) as frequency,
         cast(predictions.recency_days as {{ dbt.type_bigint() }}) as recency_days,
         cast(predictions.tenure_days as {{ dbt.type_bigint() }}) as tenure_days,
-        cast(predictions.monetary_value as {{ money_type }}) as monetary_value,
+        cast(predictions.monetary_value as {{ money }}) as monetary_value,
         cast({{ horizon_days }} as {{ dbt.type_bigint() }}) as horizon_days,
         cast(predictions.p_alive as {{ double }}) as p_alive,
         cast(predictions.expected_purchases as {{ double }}) as expected_purchases,
-        cast(predictions.expected_order_value as {{ money_type }}) as expected_order_value,
-        cast(predictions.expected_spend as {{ money_type }}) as expected_spend,
-        cast(predictions.predicted_clv as {{ money_type }}) as predicted_clv,
+        cast(predictions.expected_order_value as {{ money }}) as expected_order_value,
+        cast(predictions.expected_spend as {{ money }}) as expected_spend,
+        cast(predictions.predicted_clv as {{ money }}) as predicted_clv,
         cast(predictions.parameter_source as {{ dbt.type_string() }}) as parameter_source
     from customers
     cross join as_of

@@ -4,7 +4,7 @@
 {%- set shipping_cost = checked_var('value_shipping_cost_per_order') %}
 {%- set return_cost = checked_var('value_return_handling_cost_per_item') %}
 {%- set support_cost = checked_var('value_support_cost_per_ticket') %}
-{%- set money_type = 'decimal(18, 6)' %}
+{%- set money = money_type() %}
 
 with
 
@@ -64,13 +64,13 @@ contributions as (
     select
         *,
         -- back to 64-bit decimals: each subtraction widens the type, and 128-bit values rank slower
-        cast(shipping_cost_amount - shipping_charged_amount as {{ money_type }}) as shipping_subsidy_amount,
+        cast(shipping_cost_amount - shipping_charged_amount as {{ money }}) as shipping_subsidy_amount,
         cast(
             historical_clv_amount
             - (shipping_cost_amount - shipping_charged_amount)
             - return_handling_cost_amount
             - support_cost_amount
-            as {{ money_type }}
+            as {{ money }}
         ) as contribution_amount
     from amounts
 ),
@@ -114,18 +114,18 @@ final as (
         as_of.as_of_date,
         ranked.has_orders,
         cast(ranked.n_orders as {{ dbt.type_bigint() }}) as n_orders,
-        cast(ranked.gross_amount as {{ money_type }}) as gross_amount,
-        cast(ranked.discount_amount as {{ money_type }}) as discount_amount,
-        cast(ranked.item_refund_amount as {{ money_type }}) as item_refund_amount,
-        cast(ranked.historical_clv_amount as {{ money_type }}) as historical_clv_amount,
-        cast(ranked.shipping_charged_amount as {{ money_type }}) as shipping_charged_amount,
-        cast(ranked.shipping_cost_amount as {{ money_type }}) as shipping_cost_amount,
-        cast(ranked.shipping_subsidy_amount as {{ money_type }}) as shipping_subsidy_amount,
+        cast(ranked.gross_amount as {{ money }}) as gross_amount,
+        cast(ranked.discount_amount as {{ money }}) as discount_amount,
+        cast(ranked.item_refund_amount as {{ money }}) as item_refund_amount,
+        cast(ranked.historical_clv_amount as {{ money }}) as historical_clv_amount,
+        cast(ranked.shipping_charged_amount as {{ money }}) as shipping_charged_amount,
+        cast(ranked.shipping_cost_amount as {{ money }}) as shipping_cost_amount,
+        cast(ranked.shipping_subsidy_amount as {{ money }}) as shipping_subsidy_amount,
         cast(ranked.n_items_refunded as {{ dbt.type_bigint() }}) as n_items_refunded,
-        cast(ranked.return_handling_cost_amount as {{ money_type }}) as return_handling_cost_amount,
+        cast(ranked.return_handling_cost_amount as {{ money }}) as return_handling_cost_amount,
         cast(ranked.n_support_tickets as {{ dbt.type_bigint() }}) as n_support_tickets,
-        cast(ranked.support_cost_amount as {{ money_type }}) as support_cost_amount,
-        cast(ranked.contribution_amount as {{ money_type }}) as contribution_amount,
+        cast(ranked.support_cost_amount as {{ money }}) as support_cost_amount,
+        cast(ranked.contribution_amount as {{ money }}) as contribution_amount,
         cast(ranked.clv_n_above as {{ dbt.type_bigint() }}) as clv_n_above,
         case
             when ranked.historical_clv_amount < 0 then 'negative'

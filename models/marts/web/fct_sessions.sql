@@ -26,9 +26,9 @@ final as (
         cast(n_page_views as {{ dbt.type_int() }}) as n_page_views,
         cast(n_content_page_views as {{ dbt.type_int() }}) as n_content_page_views,
         cast(n_add_to_cart as {{ dbt.type_int() }}) as n_add_to_cart,
-        cast(add_to_cart_amount as decimal(28, 6)) as add_to_cart_amount,
+        cast(add_to_cart_amount as {{ money_type(wide=true) }}) as add_to_cart_amount,
         cast(n_purchases as {{ dbt.type_int() }}) as n_purchases,
-        cast(purchase_revenue_amount as decimal(28, 6)) as purchase_revenue_amount,
+        cast(purchase_revenue_amount as {{ money_type(wide=true) }}) as purchase_revenue_amount,
         cast(is_converted as {{ dbt.type_boolean() }}) as is_converted,
         cast(is_bot as {{ dbt.type_boolean() }}) as is_bot,
         cast(is_test_account as {{ dbt.type_boolean() }}) as is_test_account
