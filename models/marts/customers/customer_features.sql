@@ -117,6 +117,33 @@ support_tickets as (
     where customer_key is not null
 ),
 
+psychographic_features as (
+    select
+        customer_key,
+        latest_interest,
+        latest_value,
+        latest_motivation,
+        interest_set,
+        value_set,
+        motivation_set,
+        n_interests,
+        n_values,
+        n_motivations,
+        n_survey_answers,
+        has_survey_answers
+    from {{ ref('int_customer_psychographic_features') }}
+),
+
+needs_features as (
+    select
+        customer_key,
+        support_categories_in_window,
+        top_support_category_in_window,
+        mean_ticket_sentiment_in_window,
+        n_open_complaints
+    from {{ ref('int_customer_needs_features') }}
+),
+
 technology_features as (
     select
         account_id,
@@ -523,7 +550,24 @@ final as (
                 coalesce(technology_features.has_tech_{{ category }}, false) as {{ dbt.type_boolean() }}
             ) as has_tech_{{ category }},
         {%- endfor %}
-        cast(coalesce(technology_features.n_technologies, 0) as {{ count_type }}) as n_technologies
+        cast(coalesce(technology_features.n_technologies, 0) as {{ count_type }}) as n_technologies,
+
+        -- psychographic (survey answers) and needs (support categories): int_customer_*_features
+        psychographic_features.latest_interest,
+        psychographic_features.latest_value,
+        psychographic_features.latest_motivation,
+        psychographic_features.interest_set,
+        psychographic_features.value_set,
+        psychographic_features.motivation_set,
+        psychographic_features.n_interests,
+        psychographic_features.n_values,
+        psychographic_features.n_motivations,
+        psychographic_features.n_survey_answers,
+        psychographic_features.has_survey_answers,
+        needs_features.support_categories_in_window,
+        needs_features.top_support_category_in_window,
+        needs_features.mean_ticket_sentiment_in_window,
+        needs_features.n_open_complaints
     from customers
     cross join as_of
     left join order_summary
@@ -552,6 +596,10 @@ final as (
         on customers.customer_key = support_features.customer_key
     left join technology_features
         on customers.account_id = technology_features.account_id
+    left join psychographic_features
+        on customers.customer_key = psychographic_features.customer_key
+    left join needs_features
+        on customers.customer_key = needs_features.customer_key
 )
 
 select * from final
