@@ -1,7 +1,7 @@
 -- One row per customer (every customer_key of dim_customers) with their churn risk as of the as-of
 -- date: the BG/NBD dropout probability 1 - p_alive (customer_clv) blended with an engagement-decline
 -- signal (web sessions and email opens + clicks, recent vs prior window as per-day rates, counted in
--- customer_features), cut into bands. Formula and rules: the model description in _scoring__churn.yml.
+-- customer_features), cut into bands. Formula and rules: the model description in _scoring__models.yml.
 {%- set recent_days = checked_var('churn_recent_window_days') %}
 {%- set prior_days = checked_var('churn_prior_window_days') %}
 {%- set evidence_events = checked_var('churn_decline_evidence_events') %}
