@@ -36,7 +36,9 @@ expected as (
         {%- for window, days in windows %}
             {%- set in_window = "order_date > " ~ dbt.dateadd('day', -days, 'as_of_date') %}
             count(case when {{ in_window }} then order_id end) as n_orders_in_{{ window }}_window,
-            coalesce(sum(case when {{ in_window }} then net_amount end), 0) as net_revenue_amount_in_{{ window }}_window,
+            coalesce(
+                sum(case when {{ in_window }} then net_amount end), 0
+            ) as net_revenue_amount_in_{{ window }}_window,
         {%- endfor %}
         count(order_id) as n_orders,
         coalesce(sum(net_amount), 0) as net_revenue_amount

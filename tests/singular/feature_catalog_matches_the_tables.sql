@@ -6,6 +6,17 @@
 {%- set models = ['customer_features', 'dim_customers', 'customer_rfm', 'customer_lifecycle', 'customer_value',
     'customer_clv', 'customer_churn_risk'] %}
 {%- set not_features = ['customer_key', 'as_of_date'] %}
+{#- (model_name, column_name) of every column the models have, as one-row selects -#}
+{%- set built = [] %}
+{%- if execute %}
+    {%- for model in models %}
+        {%- for column in adapter.get_columns_in_relation(ref(model)) %}
+            {%- do built.append("select '" ~ model ~ "' as model_name, '" ~ column.name | lower ~ "' as column_name") %}
+        {%- endfor %}
+    {%- endfor %}
+{%- else %}
+    {%- do built.append("select '' as model_name, '' as column_name") %}
+{%- endif %}
 with
 
 catalog as (
@@ -17,35 +28,22 @@ catalog as (
 ),
 
 built_columns as (
-    {%- if execute %}
-        {%- for model in models %}
-            {%- set model_loop = loop %}
-            {%- for column in adapter.get_columns_in_relation(ref(model)) %}
-        select
-            '{{ model }}' as model,
-            '{{ column.name | lower }}' as column_name
-                {%- if not (model_loop.last and loop.last) %}
-        union all
-                {%- endif %}
-            {%- endfor %}
-        {%- endfor %}
-    {%- else %}
-        select
-            '' as model,
-            '' as column_name
-    {%- endif %}
+    {%- for row in built %}
+        {{ row }}
+        {{- '' if loop.last else ' union all' }}
+    {%- endfor %}
 ),
 
 entries_without_a_column as (
     select
         catalog.feature_name,
-        catalog.model,
+        catalog.model as model_name,
         catalog.column_name,
         'catalog entry names a column the model does not have' as problem
     from catalog
     left join built_columns
         on
-            catalog.model = built_columns.model
+            catalog.model = built_columns.model_name
             and catalog.column_name = built_columns.column_name
     where built_columns.column_name is null
 ),
@@ -53,17 +51,21 @@ entries_without_a_column as (
 features_without_an_entry as (
     select
         built_columns.column_name as feature_name,
-        built_columns.model,
+        built_columns.model_name,
         built_columns.column_name,
         'customer_features column missing from the catalog' as problem
     from built_columns
     left join catalog
         on
-            built_columns.model = catalog.model
+            built_columns.model_name = catalog.model
             and built_columns.column_name = catalog.column_name
     where
-        built_columns.model = 'customer_features'
-        and built_columns.column_name not in ('{{ not_features | join("', '") }}')
+        built_columns.model_name = 'customer_features'
+        and built_columns.column_name not in (
+            {%- for column in not_features %}
+                '{{ column }}'{{ ',' if not loop.last }}
+            {%- endfor %}
+        )
         and catalog.column_name is null
 )
 

@@ -54,6 +54,9 @@ ticket_features as (
     select
         customer_key,
         count(case when is_in_window then ticket_id end) as n_tickets_in_window,
+        count(ticket_id) as n_tickets,
+        avg(sentiment_score) as mean_ticket_sentiment,
+        count(case when status in ('open', 'pending') then ticket_id end) as n_open_tickets,
         {{ string_agg_distinct_sorted('category_in_window', "','") }} as support_categories_in_window,
         avg(case when is_in_window then sentiment_score end) as mean_ticket_sentiment_in_window,
         count(
@@ -85,7 +88,11 @@ final as (
         cast(categories_ranked.category as {{ text_type }}) as top_support_category_in_window,
         cast(coalesce(ticket_features.n_tickets_in_window, 0) as {{ count_type }}) as n_tickets_in_window,
         cast(ticket_features.mean_ticket_sentiment_in_window as {{ rate_type }}) as mean_ticket_sentiment_in_window,
-        cast(coalesce(ticket_features.n_open_complaints, 0) as {{ count_type }}) as n_open_complaints
+        cast(coalesce(ticket_features.n_open_complaints, 0) as {{ count_type }}) as n_open_complaints,
+        cast(coalesce(ticket_features.n_tickets, 0) as {{ count_type }}) as n_tickets,
+        cast(ticket_features.mean_ticket_sentiment as {{ rate_type }}) as mean_ticket_sentiment,
+        -- status is the latest known one (see above)
+        cast(coalesce(ticket_features.n_open_tickets, 0) as {{ count_type }}) as n_open_tickets
     from customers
     cross join as_of
     left join ticket_features

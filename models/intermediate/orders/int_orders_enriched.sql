@@ -4,6 +4,7 @@
 -- Without an order_lines source (var raw_sources), an order's gross is its subtotal: line prices
 -- after line discounts, which are then unknown and zero.
 {%- set has_lines = raw_source_enabled('shopify', 'order_lines') %}
+{%- set money = money_type(wide=true) %}
 with
 
 orders as (
@@ -176,33 +177,33 @@ final as (
         n_items,
         n_refunds,
         n_items_refunded,
-        cast(gross_amount_local as {{ money_type(wide=true) }}) as gross_amount_local,
-        cast(line_discount_amount_local as {{ money_type(wide=true) }}) as line_discount_amount_local,
-        cast(order_discount_amount_local as {{ money_type(wide=true) }}) as order_discount_amount_local,
-        cast(line_discount_amount_local + order_discount_amount_local as {{ money_type(wide=true) }}) as discount_amount_local,
-        cast(item_refund_amount_local as {{ money_type(wide=true) }}) as item_refund_amount_local,
-        cast(shipping_refund_amount_local as {{ money_type(wide=true) }}) as shipping_refund_amount_local,
-        cast(item_refund_amount_local + shipping_refund_amount_local as {{ money_type(wide=true) }}) as refund_amount_local,
+        cast(gross_amount_local as {{ money }}) as gross_amount_local,
+        cast(line_discount_amount_local as {{ money }}) as line_discount_amount_local,
+        cast(order_discount_amount_local as {{ money }}) as order_discount_amount_local,
+        cast(line_discount_amount_local + order_discount_amount_local as {{ money }}) as discount_amount_local,
+        cast(item_refund_amount_local as {{ money }}) as item_refund_amount_local,
+        cast(shipping_refund_amount_local as {{ money }}) as shipping_refund_amount_local,
+        cast(item_refund_amount_local + shipping_refund_amount_local as {{ money }}) as refund_amount_local,
         cast(
             gross_amount_local - line_discount_amount_local - order_discount_amount_local - item_refund_amount_local
-            as {{ money_type(wide=true) }}
+            as {{ money }}
         ) as net_amount_local,
-        cast(shipping_amount_local as {{ money_type(wide=true) }}) as shipping_amount_local,
-        cast(tax_amount_local as {{ money_type(wide=true) }}) as tax_amount_local,
-        cast(total_amount_local as {{ money_type(wide=true) }}) as total_amount_local,
-        cast(gross_amount as {{ money_type(wide=true) }}) as gross_amount,
-        cast(line_discount_amount as {{ money_type(wide=true) }}) as line_discount_amount,
-        cast(order_discount_amount as {{ money_type(wide=true) }}) as order_discount_amount,
-        cast(line_discount_amount + order_discount_amount as {{ money_type(wide=true) }}) as discount_amount,
-        cast(item_refund_amount as {{ money_type(wide=true) }}) as item_refund_amount,
-        cast(shipping_refund_amount as {{ money_type(wide=true) }}) as shipping_refund_amount,
-        cast(item_refund_amount + shipping_refund_amount as {{ money_type(wide=true) }}) as refund_amount,
+        cast(shipping_amount_local as {{ money }}) as shipping_amount_local,
+        cast(tax_amount_local as {{ money }}) as tax_amount_local,
+        cast(total_amount_local as {{ money }}) as total_amount_local,
+        cast(gross_amount as {{ money }}) as gross_amount,
+        cast(line_discount_amount as {{ money }}) as line_discount_amount,
+        cast(order_discount_amount as {{ money }}) as order_discount_amount,
+        cast(line_discount_amount + order_discount_amount as {{ money }}) as discount_amount,
+        cast(item_refund_amount as {{ money }}) as item_refund_amount,
+        cast(shipping_refund_amount as {{ money }}) as shipping_refund_amount,
+        cast(item_refund_amount + shipping_refund_amount as {{ money }}) as refund_amount,
         cast(
-            gross_amount - line_discount_amount - order_discount_amount - item_refund_amount as {{ money_type(wide=true) }}
+            gross_amount - line_discount_amount - order_discount_amount - item_refund_amount as {{ money }}
         ) as net_amount,
-        cast(shipping_amount as {{ money_type(wide=true) }}) as shipping_amount,
-        cast(tax_amount as {{ money_type(wide=true) }}) as tax_amount,
-        cast(total_amount as {{ money_type(wide=true) }}) as total_amount
+        cast(shipping_amount as {{ money }}) as shipping_amount,
+        cast(tax_amount as {{ money }}) as tax_amount,
+        cast(total_amount as {{ money }}) as total_amount
     from joined
 )
 

@@ -1,6 +1,16 @@
 -- One row per customer feature (seed feature_catalog) with the current length of its window, read
 -- from the vars when the project compiles: what dbt docs and a segment builder show next to a feature.
-{%- set rules = var_rules() %}
+{%- set whens = [] %}
+{%- for var_name, rule in var_rules().items() if var_name.endswith('_days') %}
+    {%- if rule.kind == 'windows' %}
+        {%- for window, days in feature_windows(var_name) %}
+            {%- do whens.append("when catalog.window_var = '" ~ var_name ~ "' and catalog.window_name = '"
+                ~ window ~ "' then " ~ days) %}
+        {%- endfor %}
+    {%- elif rule.kind == 'int' %}
+        {%- do whens.append("when catalog.window_var = '" ~ var_name ~ "' then " ~ checked_var(var_name)) %}
+    {%- endif %}
+{%- endfor %}
 with
 
 catalog as (
@@ -29,14 +39,8 @@ final as (
         catalog.window_var,
         catalog.window_name,
         case
-            {%- for var_name, rule in rules.items() if var_name.endswith('_days') %}
-                {%- if rule.kind == 'windows' %}
-                    {%- for window, days in feature_windows(var_name) %}
-            when catalog.window_var = '{{ var_name }}' and catalog.window_name = '{{ window }}' then {{ days }}
-                    {%- endfor %}
-                {%- elif rule.kind == 'int' %}
-            when catalog.window_var = '{{ var_name }}' then {{ checked_var(var_name) }}
-                {%- endif %}
+            {%- for when in whens %}
+                {{ when }}
             {%- endfor %}
         end as window_days,
         catalog.is_pii,
