@@ -50,7 +50,7 @@ NON_DEFAULT_VARS = {
     "churn_recent_window_days": 21, "churn_prior_window_days": 63, "churn_p_alive_weight": 0.7,
     "identity_max_users_per_cookie": 2, "quarantine_max_share": 0.3,
 }
-FEATURES_YML = ROOT / "models" / "marts" / "customers" / "_customer_features__models.yml"
+FEATURES_YML = ROOT / "models" / "marts" / "customers" / "_customers__models.yml"
 SCORES = ["customer_rfm", "customer_lifecycle", "customer_value", "customer_clv", "customer_churn_risk"]
 
 
