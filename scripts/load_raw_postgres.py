@@ -216,6 +216,9 @@ def load_table(con, raw: RawTable, schema_prefix: str) -> int:
             f" drop table if exists {quote_ident(pg_schema)}.{quote_ident(raw.table)} cascade;"
             f" {create_table_sql(pg_schema, raw.table, columns)}",
         )
+        # DuckDB caches PostgreSQL's schemas and tables: without this a schema created just now
+        # is "not found" once the cache was filled by an earlier table.
+        con.execute("call pg_clear_cache()")
         loaded = con.execute(insert_sql(target, columns, raw)).fetchone()[0]
         if loaded != expected:
             raise RowCountMismatch(

@@ -330,6 +330,26 @@ def test_load_into_postgres(tmp_path, pg_conn, scratch_system, capsys):
         assert cur.fetchone()[0] == n + 1
 
 
+def test_several_new_schemas_in_one_run(tmp_path, pg_conn, scratch_system, capsys):
+    # A schema created while loading must be visible to the next tables (DuckDB caches the catalog).
+    systems = [scratch_system, f"{scratch_system}_b", f"{scratch_system}_c"]
+    try:
+        for system in systems:
+            for table in ("one", "two"):
+                _write(tmp_path / system / table / "p.parquet", pa.table({"id": pa.array([1, 2], pa.int64())}))
+        assert loader.main(["--root", str(tmp_path)]) == 0, capsys.readouterr().err
+        with pg_conn.cursor() as cur:
+            cur.execute(
+                "select count(*) from information_schema.tables where table_schema = any(%s)",
+                ([f"raw_{s}" for s in systems],),
+            )
+            assert cur.fetchone()[0] == 6
+    finally:
+        with pg_conn.cursor() as cur:
+            for system in systems[1:]:
+                cur.execute(f'drop schema if exists "raw_{system}" cascade')
+
+
 def test_failed_reload_keeps_the_previous_table(
     tmp_path, pg_conn, scratch_system, monkeypatch, capsys
 ):
