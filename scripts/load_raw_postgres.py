@@ -1,43 +1,44 @@
 #!/usr/bin/env python3
-"""Load the raw Parquet exports into PostgreSQL, one table per <system>/<table> folder.
+"""Load the raw Parquet exports into PostgreSQL, one table per <system>/<table> folder, through DuckDB.
 
     python scripts/load_raw_postgres.py --root data/raw
 
 Layout read: <root>/<system>/<table>/*.parquet  ->  table raw_<system>.<table>
 (the prefix matches the dbt var raw_schema_prefix; the Postgres sources read these tables).
 
+DuckDB reads the Parquet and writes PostgreSQL itself: its `postgres` extension (the PyPI package
+duckdb-extension-postgres, pinned in requirements.txt) ATTACHes the database and turns
+`insert into pg.<schema>.<table> select ... from read_parquet(...)` into a binary COPY.
+
 For every table, in one transaction: create schema if not exists, drop table if exists (cascade:
 views that read it, i.e. the dbt staging views, are dropped too and dbt recreates them), create the
-table with column types taken from the Parquet (Arrow) schema, stream the parts record batch by
-record batch through COPY ... FROM STDIN (CSV), check the number of rows COPY reports, commit.
-After all tables are loaded, count(*) of every table is compared with the Parquet row counts.
-
-CSV encoding: Arrow's CSV writer always quotes string values and writes nulls as nothing, which is
-exactly what COPY's CSV format reads as "" -> empty string and (nothing) -> NULL; commas, quotes,
-newlines and the text \\N survive unchanged.
+table with column types taken from the Parquet schema (pg_type below; not DuckDB's own CREATE TABLE
+AS, which would write varchar for text and integer for an all-null column), insert the parts
+(unioned by column name), check the number of rows inserted, commit. A failed table rolls back and
+keeps its previous contents. After all tables are loaded, count(*) of every table is compared with
+the Parquet row counts.
 
 Connection: the libpq variables PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE with the same defaults
 as profiles.yml (127.0.0.1, 5432, postgres, postgres, segmentation). Session TimeZone is UTC.
 
 Exit status: 0 loaded and verified; 1 a table failed to load or its row count does not match;
-2 usage error: no <system>/<table>/*.parquet under --root, or the server is unreachable.
+2 usage error: no <system>/<table>/*.parquet under --root, the server is unreachable, or the
+postgres extension is not installed.
 """
 
 from __future__ import annotations
 
 import argparse
-import io
+import contextlib
 import os
+import re
 import sys
+import tempfile
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.csv as pa_csv
-import pyarrow.dataset as pa_ds
-import pyarrow.parquet as pq
+import duckdb
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -49,95 +50,57 @@ PG_DEFAULTS = {
     "PGDATABASE": "segmentation",
 }
 
-# Rows per record batch read from Parquet and turned into one CSV chunk for COPY.
-DEFAULT_BATCH_ROWS = 50_000
+# DuckDB's name for the attached PostgreSQL database.
+PG = "pg"
+
+# DuckDB column type (as DESCRIBE prints it) -> PostgreSQL column type.
+PG_TYPES = {
+    "VARCHAR": "text",
+    "BOOLEAN": "boolean",
+    "BIGINT": "bigint",
+    "UINTEGER": "bigint",
+    "INTEGER": "integer",
+    "USMALLINT": "integer",
+    "SMALLINT": "smallint",
+    "TINYINT": "smallint",
+    "UTINYINT": "smallint",
+    "UBIGINT": "numeric(20, 0)",
+    "DOUBLE": "double precision",
+    "FLOAT": "real",
+    "TIMESTAMP": "timestamp",
+    "TIMESTAMP_MS": "timestamp",
+    "TIMESTAMP_NS": "timestamp",
+    "TIMESTAMP_S": "timestamp",
+    "TIMESTAMP WITH TIME ZONE": "timestamp with time zone",
+    "DATE": "date",
+    "TIME": "time",
+}
 
 
 class UnsupportedType(ValueError):
-    """An Arrow type the loader has no PostgreSQL column type for."""
+    """A Parquet column type the loader has no PostgreSQL column type for."""
 
 
 class RowCountMismatch(RuntimeError):
-    """COPY or count(*) disagrees with the Parquet row count."""
+    """The insert or count(*) disagrees with the Parquet row count."""
 
 
-def pg_type(arrow_type: pa.DataType) -> str:
-    """PostgreSQL column type for an Arrow type (the types the raw Parquet contract uses, and a few more)."""
-    t = arrow_type
-    if pa.types.is_dictionary(t):
-        return pg_type(t.value_type)
-    if pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_null(t):
-        return "text"  # an all-null column has Arrow type null; text is the safe choice
-    if pa.types.is_boolean(t):
-        return "boolean"
-    if pa.types.is_int64(t) or pa.types.is_uint32(t):
-        return "bigint"
-    if pa.types.is_int32(t) or pa.types.is_uint16(t):
-        return "integer"
-    if pa.types.is_int16(t) or pa.types.is_int8(t) or pa.types.is_uint8(t):
-        return "smallint"
-    if pa.types.is_uint64(t):
-        return "numeric(20, 0)"
-    if pa.types.is_float64(t):
-        return "double precision"
-    if pa.types.is_float32(t) or pa.types.is_float16(t):
-        return "real"
-    if pa.types.is_decimal(t):
-        return f"numeric({t.precision}, {t.scale})"
-    if pa.types.is_timestamp(t):
-        return "timestamp with time zone" if t.tz is not None else "timestamp"
-    if pa.types.is_date(t):
-        return "date"
-    if pa.types.is_time(t):
-        return "time"
-    raise UnsupportedType(f"no PostgreSQL type for Arrow type {t}")
+def pg_type(duckdb_type: str) -> str:
+    """PostgreSQL column type for a DuckDB type (the types the raw Parquet contract uses, and a few more)."""
+    t = duckdb_type.upper()
+    if t in PG_TYPES:
+        return PG_TYPES[t]
+    if m := re.fullmatch(r"DECIMAL\((\d+),\s*(\d+)\)", t):
+        return f"numeric({m[1]}, {m[2]})"
+    raise UnsupportedType(f"no PostgreSQL type for column type {duckdb_type}")
 
 
-def csv_chunk(batch: pa.RecordBatch | pa.Table) -> bytes:
-    """One batch as COPY-ready CSV (no header): strings quoted, nulls empty, so "" stays an empty string."""
-    buf = io.BytesIO()
-    pa_csv.write_csv(
-        batch,
-        buf,
-        pa_csv.WriteOptions(
-            include_header=False,
-            quoting_style="needed",
-            batch_size=max(batch.num_rows, 1),
-        ),
-    )
-    return buf.getvalue()
+def quote_ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
-class ChunkReader(io.RawIOBase):
-    """A read()-able file over an iterator of byte chunks, for psycopg2's copy_expert (streams, bounded memory)."""
-
-    def __init__(self, chunks: Iterator[bytes]):
-        self._chunks = chunks
-        self._buf = b""
-        self._pos = 0
-
-    def readable(self) -> bool:
-        return True
-
-    def read(self, size: int = -1) -> bytes:
-        if size is None or size < 0:
-            rest = self._buf[self._pos :] + b"".join(self._chunks)
-            self._buf, self._pos = b"", 0
-            return rest
-        while len(self._buf) - self._pos < size:
-            nxt = next(self._chunks, None)
-            if nxt is None:
-                break
-            self._buf = self._buf[self._pos :] + nxt
-            self._pos = 0
-        out = self._buf[self._pos : self._pos + size]
-        self._pos += len(out)
-        return out
-
-    def readinto(self, b) -> int:  # io.RawIOBase protocol
-        data = self.read(len(b))
-        b[: len(data)] = data
-        return len(data)
+def quote_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 @dataclass
@@ -149,6 +112,11 @@ class RawTable:
     @property
     def name(self) -> str:
         return f"{self.system}.{self.table}"
+
+    @property
+    def parquet(self) -> str:
+        """The parts as a DuckDB list literal."""
+        return "[" + ", ".join(quote_literal(str(f)) for f in self.files) + "]"
 
 
 def discover(root: Path) -> list[RawTable]:
@@ -168,89 +136,169 @@ def discover(root: Path) -> list[RawTable]:
     return found
 
 
-def table_schema(files: list[Path]) -> pa.Schema:
-    """Union of the parts' schemas by column name (like DuckDB's read_parquet(union_by_name = true))."""
-    schemas = [pq.read_schema(f) for f in files]
-    return pa.unify_schemas(schemas, promote_options="permissive").remove_metadata()
+def source_sql(raw: RawTable) -> str:
+    """The parts as one relation, unioned by column name (a column missing from a part reads NULL)."""
+    return f"read_parquet({raw.parquet}, union_by_name = true)"
 
 
-def parquet_rows(files: list[Path]) -> int:
-    return sum(pq.ParquetFile(f).metadata.num_rows for f in files)
-
-
-def create_table_sql(schema_name: str, table: str, schema: pa.Schema):
-    from psycopg2 import sql
-
-    cols = [
-        sql.SQL("{} {}").format(sql.Identifier(f.name), sql.SQL(pg_type(f.type)))
-        for f in schema
+def table_columns(con, raw: RawTable) -> list[tuple[str, str]]:
+    """(column, PostgreSQL type) of the parts. A column that is all-null in Parquet (no type, DuckDB
+    reads it as INTEGER) becomes text, the safe choice."""
+    described = con.execute(f"describe select * from {source_sql(raw)}").fetchall()
+    untyped = {
+        name
+        for name, all_null in con.execute(
+            f"select name, bool_and(logical_type like 'NullType%') from parquet_schema({raw.parquet})"
+            " group by name"
+        ).fetchall()
+        if all_null
+    }
+    return [
+        (name, "text" if name in untyped else pg_type(dtype))
+        for name, dtype, *_ in described
     ]
-    return sql.SQL("create table {}.{} ({})").format(
-        sql.Identifier(schema_name), sql.Identifier(table), sql.SQL(", ").join(cols)
-    )
 
 
-def csv_chunks(
-    files: list[Path], schema: pa.Schema, batch_rows: int
-) -> Iterator[bytes]:
-    """The parts in record batches, missing columns as nulls, in the column order of `schema`."""
-    dataset = pa_ds.dataset([str(f) for f in files], format="parquet", schema=schema)
-    for batch in dataset.to_batches(batch_size=batch_rows, use_threads=True):
-        if batch.num_rows:
-            yield csv_chunk(batch)
+def parquet_rows(con, raw: RawTable) -> int:
+    """Rows in the parts, from their footers."""
+    sql = f"select coalesce(sum(num_rows), 0) from parquet_file_metadata({raw.parquet})"
+    return int(con.execute(sql).fetchone()[0])
 
 
-def connect(args):
-    import psycopg2
-
-    return psycopg2.connect(
-        host=args.host,
-        port=args.port,
-        user=args.user,
-        password=args.password,
-        dbname=args.dbname,
-        connect_timeout=args.connect_timeout,
-        application_name="load_raw_postgres",
-        options="-c TimeZone=UTC",
-    )
+def create_table_sql(schema_name: str, table: str, columns: list[tuple[str, str]]) -> str:
+    cols = ", ".join(f"{quote_ident(name)} {typ}" for name, typ in columns)
+    return f"create table {quote_ident(schema_name)}.{quote_ident(table)} ({cols})"
 
 
-def load_table(conn, raw: RawTable, schema_prefix: str, batch_rows: int) -> int:
-    """Drop, create and fill one table in one transaction; returns the rows COPY loaded."""
-    from psycopg2 import sql
+def pg_execute(con, sql: str) -> None:
+    """Run PostgreSQL SQL as is, in the current DuckDB transaction."""
+    con.execute(f"call postgres_execute({quote_literal(PG)}, {quote_literal(sql)})")
 
-    schema = table_schema(raw.files)
-    expected = parquet_rows(raw.files)
+
+def pg_query(con, sql: str) -> list[tuple]:
+    return con.execute(
+        f"select * from postgres_query({quote_literal(PG)}, {quote_literal(sql)})"
+    ).fetchall()
+
+
+def dependent_views(con, schema_name: str, table: str) -> list[str]:
+    """Views that read the table (dbt staging views): drop ... cascade takes them along."""
+    target = quote_literal(f"{quote_ident(schema_name)}.{quote_ident(table)}")
+    return [
+        row[0]
+        for row in pg_query(
+            con,
+            "select distinct v.oid::regclass::text as view from pg_depend d"
+            " join pg_rewrite r on r.oid = d.objid join pg_class v on v.oid = r.ev_class"
+            f" where d.classid = 'pg_rewrite'::regclass and d.refobjid = to_regclass({target})"
+            " and v.oid <> d.refobjid order by 1",
+        )
+    ]
+
+
+def insert_sql(target: str, columns: list[tuple[str, str]], raw: RawTable) -> str:
+    names = ", ".join(quote_ident(name) for name, _ in columns)
+    return f"insert into {target} ({names}) select {names} from {source_sql(raw)}"
+
+
+def load_table(con, raw: RawTable, schema_prefix: str) -> int:
+    """Drop, create and fill one table in one transaction; returns the rows inserted."""
+    columns = table_columns(con, raw)
+    expected = parquet_rows(con, raw)
     pg_schema = f"{schema_prefix}{raw.system}"
-    target = sql.SQL("{}.{}").format(
-        sql.Identifier(pg_schema), sql.Identifier(raw.table)
-    )
-    columns = sql.SQL(", ").join(sql.Identifier(f.name) for f in schema)
-    del conn.notices[:]
-    # One transaction: `with conn` commits on success and rolls back on any error, so a failed
-    # reload leaves the previous table in place.
-    with conn, conn.cursor() as cur:
-        cur.execute(
-            sql.SQL("create schema if not exists {}").format(sql.Identifier(pg_schema))
+    target = f"{PG}.{quote_ident(pg_schema)}.{quote_ident(raw.table)}"
+    con.execute("begin")
+    try:
+        views = dependent_views(con, pg_schema, raw.table)
+        pg_execute(
+            con,
+            f"create schema if not exists {quote_ident(pg_schema)};"
+            f" drop table if exists {quote_ident(pg_schema)}.{quote_ident(raw.table)} cascade;"
+            f" {create_table_sql(pg_schema, raw.table, columns)}",
         )
-        cur.execute(sql.SQL("drop table if exists {} cascade").format(target))
-        cur.execute(create_table_sql(pg_schema, raw.table, schema))
-        # FREEZE: the table was created in this transaction, so rows can be written frozen
-        # (no later VACUUM rewrite); with wal_level=minimal this COPY also skips the WAL.
-        copy = sql.SQL("copy {} ({}) from stdin with (format csv, freeze true)").format(
-            target, columns
-        )
-        chunks = csv_chunks(raw.files, schema, batch_rows)
-        cur.copy_expert(copy.as_string(conn), ChunkReader(chunks), size=1 << 20)
-        loaded = cur.rowcount
+        # DuckDB caches PostgreSQL's schemas and tables: without this a schema created just now
+        # is "not found" once the cache was filled by an earlier table.
+        con.execute("call pg_clear_cache()")
+        loaded = con.execute(insert_sql(target, columns, raw)).fetchone()[0]
         if loaded != expected:
             raise RowCountMismatch(
-                f"{raw.name}: COPY loaded {loaded} rows, the Parquet parts hold {expected}"
+                f"{raw.name}: inserted {loaded} rows, the Parquet parts hold {expected}"
             )
-    for notice in conn.notices:
-        if "drop cascades" in notice:
-            print(f"  note: {notice.strip()} (dbt recreates it)", flush=True)
+        con.execute("commit")
+    except BaseException:
+        # Rolling back the PostgreSQL transaction leaves the previous table in place.
+        with contextlib.suppress(duckdb.Error):  # the server may be gone
+            con.execute("rollback")
+        raise
+    for view in views:
+        print(f"  note: drop cascades to view {view} (dbt recreates it)", flush=True)
     return loaded
+
+
+def extension_file() -> Path | None:
+    """The postgres extension shipped by the PyPI package duckdb-extension-postgres, if installed."""
+    try:
+        import duckdb_extension_postgres
+    except ImportError:
+        return None
+    path = (
+        Path(duckdb_extension_postgres.__file__).parent
+        / "extensions"
+        / f"v{duckdb.__version__}"
+        / "postgres.duckdb_extension"
+    )
+    return path if path.is_file() else None
+
+
+def load_extension(con) -> None:
+    """LOAD the postgres extension without downloading anything. The package names the file
+    postgres.duckdb_extension, but DuckDB derives the entry point from the file name and the
+    extension's own name is postgres_scanner: load it through a link of that name."""
+    path = extension_file()
+    if path is None:  # not from PyPI: one installed by `INSTALL postgres` may be there
+        con.execute("load postgres")
+        return
+    with tempfile.TemporaryDirectory(prefix="load_raw_postgres-") as tmp:
+        link = Path(tmp) / "postgres_scanner.duckdb_extension"
+        link.symlink_to(path)
+        con.execute(f"load {quote_literal(str(link))}")
+
+
+def libpq_dsn(args) -> str:
+    """A libpq connection string without the password (libpq reads PGPASSWORD, so the password never
+    shows in the error messages DuckDB builds from the string)."""
+    params = {
+        "host": args.host,
+        "port": str(args.port),
+        "user": args.user,
+        "dbname": args.dbname,
+        "connect_timeout": str(args.connect_timeout),
+        "application_name": "load_raw_postgres",
+        "options": "-c TimeZone=UTC",
+    }
+    quoted = (
+        "'" + v.replace("\\", "\\\\").replace("'", "\\'") + "'" for v in params.values()
+    )
+    return " ".join(f"{k}={v}" for k, v in zip(params, quoted, strict=True))
+
+
+def attach(con, args) -> None:
+    """Attach PostgreSQL as `pg`. Raises duckdb.Error when the server cannot be reached."""
+    os.environ["PGPASSWORD"] = args.password
+    con.execute(f"attach {quote_literal(libpq_dsn(args))} as {PG} (type postgres)")
+    pg_query(con, "select 1")  # ATTACH may connect lazily: fail here, not in the first table
+
+
+def server_alive(con) -> bool:
+    try:
+        pg_query(con, "select 1")
+        return True
+    except duckdb.Error:
+        return False
+
+
+def one_line(error: BaseException) -> str:
+    return " ".join(str(error).split())
 
 
 def parse_args(argv=None):
@@ -258,12 +306,12 @@ def parse_args(argv=None):
     p = argparse.ArgumentParser(
         description=(
             "Load <root>/<system>/<table>/*.parquet into PostgreSQL tables raw_<system>.<table> "
-            "(drop + create + COPY, one transaction per table), then verify row counts."
+            "(DuckDB: drop + create + insert, one transaction per table), then verify row counts."
         ),
         epilog=(
             "Connection from PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE (defaults 127.0.0.1, 5432, "
             "postgres, postgres, segmentation). Exit 0 ok, 1 load failure or row count mismatch, "
-            "2 nothing to load or server unreachable."
+            "2 nothing to load, server unreachable or postgres extension missing."
         ),
     )
     p.add_argument(
@@ -283,12 +331,8 @@ def parse_args(argv=None):
         metavar="SYSTEM[.TABLE]",
         help="load only these systems/tables (repeatable)",
     )
-    p.add_argument(
-        "--batch-rows",
-        type=int,
-        default=DEFAULT_BATCH_ROWS,
-        help=f"rows per record batch (default: {DEFAULT_BATCH_ROWS})",
-    )
+    # Kept so earlier command lines still work; DuckDB streams in its own vector batches.
+    p.add_argument("--batch-rows", type=int, default=None, help=argparse.SUPPRESS)
     p.add_argument(
         "--connect-timeout", type=int, default=10, help="seconds (default: 10)"
     )
@@ -300,7 +344,7 @@ def parse_args(argv=None):
     p.add_argument("--password", default=env["PGPASSWORD"], help=argparse.SUPPRESS)
     p.add_argument("--dbname", default=env["PGDATABASE"], help=argparse.SUPPRESS)
     args = p.parse_args(argv)
-    if args.batch_rows < 1:
+    if args.batch_rows is not None and args.batch_rows < 1:
         p.error("--batch-rows must be positive")
     return args
 
@@ -327,15 +371,28 @@ def main(argv=None) -> int:
         )
         return EXIT_USAGE
 
-    import psycopg2
-
     where = f"{args.user}@{args.host}:{args.port}/{args.dbname}"
+    con = duckdb.connect(config={"autoinstall_known_extensions": False})
     try:
-        conn = connect(args)
-    except psycopg2.OperationalError as e:
-        msg = " ".join(str(e).split())
+        load_extension(con)
+    except duckdb.Error as e:
+        con.close()
         print(
-            f"load_raw_postgres: error: cannot connect to PostgreSQL at {where}: {msg}",
+            f"load_raw_postgres: error: cannot load DuckDB's postgres extension: {one_line(e)}",
+            file=sys.stderr,
+        )
+        print(
+            "  (install the pinned dependencies: make setup, or "
+            f"pip install duckdb-extension-postgres=={duckdb.__version__})",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    try:
+        attach(con, args)
+    except duckdb.Error as e:
+        con.close()
+        print(
+            f"load_raw_postgres: error: cannot connect to PostgreSQL at {where}: {one_line(e)}",
             file=sys.stderr,
         )
         print(
@@ -349,34 +406,28 @@ def main(argv=None) -> int:
     )
     t_all = time.perf_counter()
     failed: list[str] = []
-    loaded: dict[str, tuple[str, int]] = {}
+    loaded: dict[str, int] = {}
     total_rows = 0
+    lost_server = False
     try:
         for raw in tables:
             t0 = time.perf_counter()
             try:
-                rows = load_table(conn, raw, args.schema_prefix, args.batch_rows)
-            except (
-                psycopg2.Error,
-                RowCountMismatch,
-                UnsupportedType,
-                pa.ArrowException,
-            ) as e:
-                msg = str(e).strip()
+                rows = load_table(con, raw, args.schema_prefix)
+            except (duckdb.Error, RowCountMismatch, UnsupportedType) as e:
                 print(
-                    f"  FAILED {args.schema_prefix}{raw.name}: {msg}",
+                    f"  FAILED {args.schema_prefix}{raw.name}: {one_line(e)}",
                     file=sys.stderr,
                     flush=True,
                 )
                 failed.append(raw.name)
-                if (
-                    conn.closed
-                ):  # the server went away: the other tables cannot load either
+                if not server_alive(con):  # the other tables cannot load either
+                    lost_server = True
                     break
                 continue
             secs = time.perf_counter() - t0
             total_rows += rows
-            loaded[raw.name] = (f"{args.schema_prefix}{raw.system}", rows)
+            loaded[raw.name] = rows
             rate = rows / secs if secs > 0 else 0.0
             print(
                 f"  {args.schema_prefix}{raw.name:<40} {rows:>10,} rows  {len(raw.files):>3} parts  "
@@ -385,32 +436,29 @@ def main(argv=None) -> int:
             )
 
         # Verification pass, after commit: what the database holds now vs the Parquet row counts.
-        from psycopg2 import sql
-
         to_verify = [raw for raw in tables if raw.name in loaded]
-        if conn.closed:  # lost the server: nothing loaded can be verified
+        if lost_server:  # nothing loaded can be verified
             failed.extend(raw.name for raw in to_verify)
             to_verify = []
-        if to_verify:
-            with conn, conn.cursor() as cur:
-                for raw in to_verify:
-                    pg_schema, _ = loaded[raw.name]
-                    cur.execute(
-                        sql.SQL("select count(*) from {}.{}").format(
-                            sql.Identifier(pg_schema), sql.Identifier(raw.table)
-                        )
-                    )
-                    have, want = cur.fetchone()[0], parquet_rows(raw.files)
-                    if have != want:
-                        print(
-                            f"  MISMATCH {pg_schema}.{raw.table}: {have} rows in PostgreSQL, "
-                            f"{want} in Parquet",
-                            file=sys.stderr,
-                        )
-                        failed.append(raw.name)
+        for raw in to_verify:
+            pg_schema = f"{args.schema_prefix}{raw.system}"
+            target = f"{quote_ident(pg_schema)}.{quote_ident(raw.table)}"
+            try:
+                have = pg_query(con, f"select count(*) from {target}")[0][0]
+            except duckdb.Error as e:
+                print(f"  FAILED {pg_schema}.{raw.table}: count(*): {one_line(e)}", file=sys.stderr)
+                failed.append(raw.name)
+                continue
+            want = parquet_rows(con, raw)
+            if have != want:
+                print(
+                    f"  MISMATCH {pg_schema}.{raw.table}: {have} rows in PostgreSQL, "
+                    f"{want} in Parquet",
+                    file=sys.stderr,
+                )
+                failed.append(raw.name)
     finally:
-        if not conn.closed:
-            conn.close()
+        con.close()
 
     secs = time.perf_counter() - t_all
     rate = total_rows / secs if secs > 0 else 0.0

@@ -1,12 +1,11 @@
-"""scripts/load_raw_postgres.py: type mapping and CSV encoding (no server needed), plus an integration
-test against the PostgreSQL at PGHOST/PGPORT (skipped when none answers there)."""
+"""scripts/load_raw_postgres.py: Parquet -> PostgreSQL types, discovery and CLI errors (no server
+needed), plus an integration test against the PostgreSQL at PGHOST/PGPORT (skipped when none answers
+there). The integration test reads back through psycopg2, a client independent of the loader's DuckDB."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import importlib.util
-import io
 import os
 import socket
 import sys
@@ -14,6 +13,7 @@ import uuid
 from decimal import Decimal
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -36,64 +36,86 @@ loader = _load_module()
 
 
 # --------------------------------------------------------------------------------------------
-# Arrow -> PostgreSQL types
+# Parquet -> PostgreSQL types (DuckDB reads the schema; no server needed)
 
 
-@pytest.mark.parametrize(
-    ("arrow_type", "expected"),
-    [
-        (pa.string(), "text"),
-        (pa.large_string(), "text"),
-        (pa.dictionary(pa.int32(), pa.string()), "text"),
-        (pa.null(), "text"),
-        (pa.int64(), "bigint"),
-        (pa.int32(), "integer"),
-        (pa.int16(), "smallint"),
-        (pa.float64(), "double precision"),
-        (pa.float32(), "real"),
-        (pa.bool_(), "boolean"),
-        (pa.timestamp("us"), "timestamp"),
-        (pa.timestamp("ns"), "timestamp"),
-        (pa.timestamp("us", tz="UTC"), "timestamp with time zone"),
-        (pa.date32(), "date"),
-        (pa.decimal128(18, 2), "numeric(18, 2)"),
-    ],
-)
-def test_pg_type(arrow_type, expected):
-    assert loader.pg_type(arrow_type) == expected
+def _write(path: Path, table: pa.Table) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(table, path)
+
+
+def _raw(tmp_path: Path, table: pa.Table) -> object:
+    _write(tmp_path / "sys" / "t" / "p1.parquet", table)
+    return loader.RawTable("sys", "t", [tmp_path / "sys" / "t" / "p1.parquet"])
+
+
+# The Arrow types pandas/pyarrow write and the PostgreSQL column each becomes.
+ARROW_TO_PG = [
+    (pa.string(), "text"),
+    (pa.large_string(), "text"),
+    (pa.dictionary(pa.int32(), pa.string()), "text"),
+    (pa.null(), "text"),  # an all-null column has no type; text is the safe choice
+    (pa.int64(), "bigint"),
+    (pa.int32(), "integer"),
+    (pa.int16(), "smallint"),
+    (pa.uint32(), "bigint"),
+    (pa.uint64(), "numeric(20, 0)"),
+    (pa.float64(), "double precision"),
+    (pa.float32(), "real"),
+    (pa.bool_(), "boolean"),
+    (pa.timestamp("us"), "timestamp"),
+    (pa.timestamp("ns"), "timestamp"),
+    (pa.timestamp("ms"), "timestamp"),
+    (pa.timestamp("us", tz="UTC"), "timestamp with time zone"),
+    (pa.date32(), "date"),
+    (pa.decimal128(18, 2), "numeric(18, 2)"),
+]
+
+
+def test_parquet_column_types(tmp_path):
+    table = pa.table(
+        {f"c{i}": pa.array([None, None], t) for i, (t, _) in enumerate(ARROW_TO_PG)}
+    )
+    raw = _raw(tmp_path, table)
+    with duckdb.connect() as con:
+        assert loader.table_columns(con, raw) == [
+            (f"c{i}", pg) for i, (_, pg) in enumerate(ARROW_TO_PG)
+        ]
 
 
 @pytest.mark.parametrize(
     "arrow_type", [pa.binary(), pa.list_(pa.int64()), pa.struct([("a", pa.int64())])]
 )
-def test_pg_type_rejects_unsupported(arrow_type):
-    with pytest.raises(loader.UnsupportedType):
-        loader.pg_type(arrow_type)
+def test_unsupported_parquet_types_are_rejected(tmp_path, arrow_type):
+    raw = _raw(tmp_path, pa.table({"x": pa.array([None], arrow_type)}))
+    with duckdb.connect() as con, pytest.raises(loader.UnsupportedType):
+        loader.table_columns(con, raw)
 
 
-# --------------------------------------------------------------------------------------------
-# CSV encoding for COPY ... (format csv): "" is an empty string, nothing is NULL.
+def test_pg_type_names():
+    assert loader.pg_type("DECIMAL(38,4)") == "numeric(38, 4)"
+    assert loader.pg_type("varchar") == "text"
+    with pytest.raises(loader.UnsupportedType, match="BLOB"):
+        loader.pg_type("BLOB")
 
 
-def _lines(data: bytes) -> list[str]:
-    return data.decode().split("\n")[:-1]
+def test_dsn_quotes_values_and_leaves_the_password_out():
+    args = loader.parse_args(["--password", "s3cret"])
+    args.user, args.dbname = "o'brien", "my db"
+    dsn = loader.libpq_dsn(args)
+    assert "s3cret" not in dsn
+    assert "user='o\\'brien'" in dsn and "dbname='my db'" in dsn
+    assert "options='-c TimeZone=UTC'" in dsn
 
 
-def test_csv_null_is_unquoted_empty_and_empty_string_is_quoted():
-    chunk = loader.csv_chunk(pa.table({"s": pa.array(["a", "", None], pa.string())}))
-    assert _lines(chunk) == ['"a"', '""', ""]
-
-
-def test_csv_null_and_empty_in_a_multi_column_row():
-    table = pa.table(
-        {
-            "a": pa.array(["", None]),
-            "b": pa.array([None, ""]),
-            "n": pa.array([None, 1], pa.int64()),
-        }
-    )
-    assert _lines(loader.csv_chunk(table)) == ['"",,', ',"",1']
-
+DOUBLES = [
+    0.1,
+    1 / 3,
+    2.0**-1074,
+    1.7976931348623157e308,
+    -123456.789e-10,
+    6.02214076e23,
+]
 
 SPECIAL = [
     "a,b",
@@ -101,7 +123,7 @@ SPECIAL = [
     "line1\nline2",
     "cr\r\nlf",
     "\\N",  # the text-format NULL marker must stay text
-    "\\.",  # COPY's end-of-data marker, harmless when quoted
+    "\\.",  # COPY's end-of-data marker
     " padded ",
     "tab\there",
     "é ü 中文 🙂",
@@ -109,76 +131,8 @@ SPECIAL = [
 ]
 
 
-def test_csv_special_characters_round_trip():
-    chunk = loader.csv_chunk(
-        pa.table(
-            {"s": pa.array(SPECIAL), "i": pa.array(range(len(SPECIAL)), pa.int64())}
-        )
-    )
-    rows = list(csv.reader(io.StringIO(chunk.decode(), newline="")))
-    assert [r[0] for r in rows] == SPECIAL
-    assert chunk.decode().startswith('"a,b",0\n"say ""hi""",1\n"line1\nline2",2\n')
-
-
-def test_csv_every_string_value_is_quoted():
-    # Quoted means "not NULL" to COPY, so even plain values must be quoted.
-    assert _lines(loader.csv_chunk(pa.table({"s": ["plain", "N", "NULL"]}))) == [
-        '"plain"',
-        '"N"',
-        '"NULL"',
-    ]
-
-
-def test_csv_scalar_formats_postgres_reads():
-    table = pa.table(
-        {
-            "i": pa.array([1, None], pa.int64()),
-            "b": pa.array([True, False]),
-            "ts": pa.array(
-                [dt.datetime(2024, 1, 2, 3, 4, 5, 123456), None], pa.timestamp("us")
-            ),
-            "d": pa.array([dt.date(2024, 1, 2), None], pa.date32()),
-            "f": pa.array([0.1, -2.5]),
-        }
-    )
-    assert _lines(loader.csv_chunk(table)) == [
-        "1,true,2024-01-02 03:04:05.123456,2024-01-02,0.1",
-        ",false,,,-2.5",
-    ]
-
-
-def test_csv_doubles_round_trip_exactly():
-    values = [
-        0.1,
-        1 / 3,
-        2.0**-1074,
-        1.7976931348623157e308,
-        -123456.789e-10,
-        6.02214076e23,
-    ]
-    chunk = loader.csv_chunk(pa.table({"f": pa.array(values, pa.float64())}))
-    assert [float(x) for x in _lines(chunk)] == values
-
-
-def test_chunk_reader_streams_across_chunk_boundaries():
-    chunks = [b"abc", b"", b"defgh", b"i"]
-    for size in (1, 2, 4, 100):
-        reader = loader.ChunkReader(iter(chunks))
-        out = b""
-        while piece := reader.read(size):
-            assert len(piece) <= size
-            out += piece
-        assert out == b"abcdefghi"
-    assert loader.ChunkReader(iter(chunks)).read() == b"abcdefghi"
-
-
 # --------------------------------------------------------------------------------------------
 # Discovery, schemas, CLI errors (still no server)
-
-
-def _write(path: Path, table: pa.Table) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(table, path)
 
 
 def test_discover_layout(tmp_path):
@@ -200,12 +154,13 @@ def test_parts_are_unioned_by_column_name(tmp_path):
     _write(
         tmp_path / "p2.parquet", pa.table({"c": [True], "a": pa.array([2], pa.int64())})
     )
-    files = sorted(tmp_path.glob("*.parquet"))
-    schema = loader.table_schema(files)
-    assert schema.names == ["a", "b", "c"]
-    data = b"".join(loader.csv_chunks(files, schema, batch_rows=10))
-    assert sorted(_lines(data)) == ['1,"x",', "2,,true"]
-    assert loader.parquet_rows(files) == 2
+    raw = loader.RawTable("s", "t", sorted(tmp_path.glob("*.parquet")))
+    with duckdb.connect() as con:
+        columns = loader.table_columns(con, raw)
+        assert columns == [("a", "bigint"), ("b", "text"), ("c", "boolean")]
+        rows = con.execute(f"select a, b, c from {loader.source_sql(raw)} order by a")
+        assert rows.fetchall() == [(1, "x", None), (2, None, True)]
+        assert loader.parquet_rows(con, raw) == 2
 
 
 def test_exit_2_when_root_has_no_parquet(tmp_path, capsys):
@@ -225,8 +180,24 @@ def test_exit_2_when_server_unreachable(tmp_path, monkeypatch, capsys):
     _write(tmp_path / "crm" / "contacts" / "p1.parquet", pa.table({"a": [1]}))
     monkeypatch.setenv("PGHOST", "127.0.0.1")
     monkeypatch.setenv("PGPORT", str(_free_port()))
+    monkeypatch.setenv("PGPASSWORD", "s3cret-pw")
     assert loader.main(["--root", str(tmp_path), "--connect-timeout", "2"]) == 2
-    assert "cannot connect to PostgreSQL" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "cannot connect to PostgreSQL" in err and "postgres_up.sh" in err
+    assert "s3cret-pw" not in err
+
+
+@pytest.mark.parametrize("broken", ["not installed", "file missing"])
+def test_exit_2_when_the_postgres_extension_is_missing(tmp_path, monkeypatch, capsys, broken):
+    _write(tmp_path / "crm" / "contacts" / "p1.parquet", pa.table({"a": [1]}))
+    # No PyPI package: DuckDB looks in ~/.duckdb/extensions, empty under this HOME.
+    monkeypatch.setenv("HOME", str(tmp_path))
+    missing = None if broken == "not installed" else tmp_path / "gone.duckdb_extension"
+    monkeypatch.setattr(loader, "extension_file", lambda: missing)
+    assert loader.main(["--root", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "cannot load DuckDB's postgres extension" in err
+    assert "duckdb-extension-postgres==" in err
 
 
 # --------------------------------------------------------------------------------------------
@@ -238,7 +209,14 @@ def pg_conn():
     psycopg2 = pytest.importorskip("psycopg2")
     args = loader.parse_args(["--connect-timeout", "3"])
     try:
-        conn = loader.connect(args)
+        conn = psycopg2.connect(
+            host=args.host,
+            port=args.port,
+            user=args.user,
+            password=args.password,
+            dbname=args.dbname,
+            connect_timeout=args.connect_timeout,
+        )
     except psycopg2.OperationalError as e:
         pytest.skip(
             f"no PostgreSQL at {args.host}:{args.port}/{args.dbname} ({' '.join(str(e).split())[:120]})"
@@ -266,6 +244,7 @@ def test_load_into_postgres(tmp_path, pg_conn, scratch_system, capsys):
             "s": pa.array(strings, pa.string()),
             "small": pa.array([1] * n, pa.int32()),
             "f": pa.array([0.1 * i for i in range(n)], pa.float64()),
+            "g": pa.array(DOUBLES + [None] * (n - len(DOUBLES)), pa.float64()),
             "flag": pa.array([True, False, None] + [True] * (n - 3)),
             "ts": pa.array(
                 [dt.datetime(2024, 1, 2, 3, 4, 5, 123456)] + [None] * (n - 1),
@@ -275,6 +254,7 @@ def test_load_into_postgres(tmp_path, pg_conn, scratch_system, capsys):
             "amount": pa.array(
                 [Decimal("12.34")] + [None] * (n - 1), pa.decimal128(18, 2)
             ),
+            "nothing": pa.array([None] * n, pa.null()),
         }
     )
     part2 = pa.table(
@@ -304,12 +284,16 @@ def test_load_into_postgres(tmp_path, pg_conn, scratch_system, capsys):
             ("s", "text"),
             ("small", "integer"),
             ("f", "double precision"),
+            ("g", "double precision"),
             ("flag", "boolean"),
             ("ts", "timestamp without time zone"),
             ("d", "date"),
             ("amount", "numeric"),
+            ("nothing", "text"),
             ("extra", "text"),
         ]
+        cur.execute(f'select g from "{schema}".things where g is not null order by id')
+        assert [r[0] for r in cur.fetchall()] == DOUBLES  # doubles round-trip exactly
         cur.execute(
             f'select id, s, s is null, f, flag, ts, d, amount, extra from "{schema}".things order by id'
         )
@@ -339,10 +323,31 @@ def test_load_into_postgres(tmp_path, pg_conn, scratch_system, capsys):
             f'create view "{schema}".things_v as select * from "{schema}".things'
         )
     assert loader.main(["--root", str(tmp_path)]) == 0
-    assert "drop cascades to view" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert f"drop cascades to view {schema}.things_v (dbt recreates it)" in out
     with pg_conn.cursor() as cur:
         cur.execute(f'select count(*) from "{schema}".things')
         assert cur.fetchone()[0] == n + 1
+
+
+def test_several_new_schemas_in_one_run(tmp_path, pg_conn, scratch_system, capsys):
+    # A schema created while loading must be visible to the next tables (DuckDB caches the catalog).
+    systems = [scratch_system, f"{scratch_system}_b", f"{scratch_system}_c"]
+    try:
+        for system in systems:
+            for table in ("one", "two"):
+                _write(tmp_path / system / table / "p.parquet", pa.table({"id": pa.array([1, 2], pa.int64())}))
+        assert loader.main(["--root", str(tmp_path)]) == 0, capsys.readouterr().err
+        with pg_conn.cursor() as cur:
+            cur.execute(
+                "select count(*) from information_schema.tables where table_schema = any(%s)",
+                ([f"raw_{s}" for s in systems],),
+            )
+            assert cur.fetchone()[0] == 6
+    finally:
+        with pg_conn.cursor() as cur:
+            for system in systems[1:]:
+                cur.execute(f'drop schema if exists "raw_{system}" cascade')
 
 
 def test_failed_reload_keeps_the_previous_table(
@@ -353,14 +358,42 @@ def test_failed_reload_keeps_the_previous_table(
         table_dir / "part-0.parquet", pa.table({"id": pa.array(range(10), pa.int64())})
     )
     assert loader.main(["--root", str(tmp_path)]) == 0
+    rows = 20_000  # several DuckDB vectors (2048 rows) reach PostgreSQL before the failure
+    _write(
+        table_dir / "part-0.parquet", pa.table({"id": pa.array(range(rows), pa.int64())})
+    )
+    read_parquet = loader.source_sql
 
-    def broken_chunks(files, schema, batch_rows):
-        yield b"1\n"
-        raise RuntimeError("simulated read failure in the middle of COPY")
+    def failing_read(raw):
+        return (
+            "(select case when id < 15000 then id"
+            " else error('simulated read failure in the middle of the insert') end as id"
+            f" from {read_parquet(raw)})"
+        )
 
-    monkeypatch.setattr(loader, "csv_chunks", broken_chunks)
+    monkeypatch.setattr(loader, "source_sql", failing_read)
     assert loader.main(["--root", str(tmp_path)]) == 1
-    assert "FAILED" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert f"FAILED raw_{scratch_system}.things" in err and "simulated read failure" in err
+    with pg_conn.cursor() as cur:
+        cur.execute(f'select count(*) from "raw_{scratch_system}".things')
+        assert cur.fetchone()[0] == 10
+
+
+def test_row_count_mismatch_fails_and_keeps_the_previous_table(
+    tmp_path, pg_conn, scratch_system, monkeypatch, capsys
+):
+    table_dir = tmp_path / scratch_system / "things"
+    _write(
+        table_dir / "part-0.parquet", pa.table({"id": pa.array(range(10), pa.int64())})
+    )
+    assert loader.main(["--root", str(tmp_path)]) == 0
+    _write(
+        table_dir / "part-0.parquet", pa.table({"id": pa.array(range(12), pa.int64())})
+    )
+    monkeypatch.setattr(loader, "parquet_rows", lambda con, raw: 13)
+    assert loader.main(["--root", str(tmp_path)]) == 1
+    assert "inserted 12 rows, the Parquet parts hold 13" in capsys.readouterr().err
     with pg_conn.cursor() as cur:
         cur.execute(f'select count(*) from "raw_{scratch_system}".things')
         assert cur.fetchone()[0] == 10
