@@ -119,3 +119,11 @@ def test_every_var_has_a_rule_and_every_rule_a_var() -> None:
     rules = set(re.findall(r"^\s+'([a-z_]+)': ", rules_text, re.MULTILINE))
     assert project_vars - rules == set(), "vars without a rule in macros/project/var_rules.sql"
     assert rules - project_vars == set(), "rules for vars that dbt_project.yml does not define"
+
+
+def test_relation_names_fit_postgres(manifest: dict) -> None:
+    """PostgreSQL truncates identifiers at 63 bytes, and a unit test builds a relation named after itself."""
+    nodes = list(manifest["nodes"].values()) + list(manifest.get("unit_tests", {}).values())
+    too_long = sorted(n["name"] for n in nodes
+                      if n["resource_type"] in {"model", "seed", "unit_test"} and len(n["name"]) > 63)
+    assert not too_long, f"names longer than 63 characters (PostgreSQL's limit): {too_long}"
