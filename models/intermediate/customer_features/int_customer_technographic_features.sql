@@ -20,25 +20,16 @@ sessions as (
     select
         customer_key,
         user_pseudo_id,
-        started_at,
         session_date,
         device_category,
-        device_browser,
-        n_page_views,
-        n_content_page_views,
-        n_add_to_cart,
-        add_to_cart_amount,
-        is_converted
+        device_browser
     from {{ ref('int_sessions_resolved') }}
     where not is_bot and customer_key is not null
 ),
 
--- sessions: one pass for counts and windows
+-- sessions up to the as-of date
 sessions_dated as (
-    {%- set days_ago = dbt.datediff('sessions.session_date', 'as_of.as_of_date', 'day') %}
-    select
-        sessions.*,
-        {{ days_ago }} as days_ago
+    select sessions.*
     from sessions
     cross join as_of
     where sessions.session_date <= as_of.as_of_date

@@ -39,11 +39,8 @@ session_summary as (
 sessions as (
     select
         customer_key,
-        user_pseudo_id,
         started_at,
         session_date,
-        device_category,
-        device_browser,
         n_page_views,
         n_content_page_views,
         n_add_to_cart,
@@ -88,7 +85,6 @@ session_features as (
                 when days_ago >= {{ trend_recent_days }} and days_ago < {{ trend_prior_end_days }} then customer_key
             end
         ) as n_sessions_prior_window,
-        count(*) as n_sessions,
         min(days_ago) as days_since_last_session,
         max(case when is_converted then started_at end) as last_converted_session_started_at
     from sessions_dated
