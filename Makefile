@@ -67,7 +67,7 @@ conventions: setup ## dbt-bouncer: layer rule (sources > staging > intermediate 
 metadata-lint: score conventions ## Both metadata linters: dbt-score and dbt-bouncer
 
 pytest: setup data ## Python tests (generator, project checks)
-	$(PY) -m pytest -q tests/python
+	$(PY) -m pytest -q -n 2 --dist loadfile tests/python
 
 test: dbt-build lint pytest ## Every check: dbt build with tests, lint, pytest
 

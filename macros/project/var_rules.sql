@@ -39,6 +39,8 @@
         'customer_features_cart_window_days': day,
         'customer_features_email_window_days': day,
         'customer_features_support_window_days': day,
+        'customer_features_open_ticket_statuses': {'kind': 'text_list'},
+        'customer_features_complaint_categories': {'kind': 'text_list'},
         'customer_features_technology_active_days': day,
         'customer_features_technology_categories': {'kind': 'text_list'},
         'rfm_window_days': day,

@@ -2,7 +2,12 @@
 -- tickets (int_support_tickets_resolved) created on or before the as-of date. "In the window" = the
 -- last customer_features_support_window_days days: days_ago = as_of_date - created_date in
 -- [0, N - 1], as in customer_features. Column names are fixed; the window length is documented.
+-- Open statuses and complaint categories are vars (codes of seed code_sets).
 {%- set support_window = checked_var('customer_features_support_window_days') %}
+{%- set open_statuses = checked_var('customer_features_open_ticket_statuses') %}
+{%- set complaint_categories = checked_var('customer_features_complaint_categories') %}
+{%- set is_open = "status in ('" ~ open_statuses | join("', '") ~ "')" %}
+{%- set is_complaint = "category in ('" ~ complaint_categories | join("', '") ~ "')" %}
 {%- set count_type = dbt.type_bigint() %}
 {%- set rate_type = type_double() %}
 {%- set text_type = dbt.type_string() %}
@@ -49,18 +54,18 @@ tickets_dated as (
 ),
 
 -- status is the ticket's latest known one (staging keeps the latest version), not the status it had
--- on the as-of date; code values as in stg_crm__support_tickets (no seed of ticket codes yet)
+-- on the as-of date
 ticket_features as (
     select
         customer_key,
         count(case when is_in_window then ticket_id end) as n_tickets_in_window,
         count(ticket_id) as n_tickets,
         avg(sentiment_score) as mean_ticket_sentiment,
-        count(case when status in ('open', 'pending') then ticket_id end) as n_open_tickets,
+        count(case when {{ is_open }} then ticket_id end) as n_open_tickets,
         {{ string_agg_distinct_sorted('category_in_window', "','") }} as support_categories_in_window,
         avg(case when is_in_window then sentiment_score end) as mean_ticket_sentiment_in_window,
         count(
-            case when category = 'complaint' and status in ('open', 'pending') then ticket_id end
+            case when {{ is_complaint }} and {{ is_open }} then ticket_id end
         ) as n_open_complaints
     from tickets_dated
     group by customer_key

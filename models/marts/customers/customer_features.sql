@@ -89,7 +89,22 @@ final as (
         needs_features.support_categories_in_window,
         needs_features.top_support_category_in_window,
         needs_features.mean_ticket_sentiment_in_window,
-        needs_features.n_open_complaints
+        needs_features.n_open_complaints,
+        demographic_features.gender,
+        demographic_features.age_years,
+        demographic_features.age_band,
+        demographic_features.income_band,
+        demographic_features.job_title,
+        demographic_features.is_b2b,
+        demographic_features.industry,
+        demographic_features.employee_band,
+        demographic_features.revenue_band,
+        geographic_features.country_code,
+        geographic_features.country_name,
+        geographic_features.region,
+        geographic_features.city,
+        geographic_features.postcode,
+        geographic_features.n_shipping_countries
     from customers
     inner join {{ ref('int_customer_order_features') }} as order_features
         on customers.customer_key = order_features.customer_key
@@ -105,6 +120,10 @@ final as (
         on customers.customer_key = needs_features.customer_key
     inner join {{ ref('int_customer_psychographic_features') }} as psychographic_features
         on customers.customer_key = psychographic_features.customer_key
+    inner join {{ ref('int_customer_demographic_features') }} as demographic_features
+        on customers.customer_key = demographic_features.customer_key
+    inner join {{ ref('int_customer_geographic_features') }} as geographic_features
+        on customers.customer_key = geographic_features.customer_key
 )
 
 select * from final
