@@ -49,6 +49,17 @@
         {%- for key in rule['keys'] if value[key] is not number or value[key] is sameas true or value[key] <= 0 -%}
             {{ return('a mapping of positive numbers (' ~ key ~ ' is not)') }}
         {%- endfor -%}
+    {%- elif kind == 'code_map' -%}
+        {%- if value is not mapping or value.keys() | sort != rule['keys'] | sort -%}
+            {{ return('a mapping with exactly the keys ' ~ rule['keys'] | join(', ') ~ ' (feature names; each a column-name part)') }}
+        {%- endif -%}
+        {%- for key in rule['keys'] -%}
+            {%- set codes = value[key] -%}
+            {%- if codes is string or codes is mapping or codes is not iterable or codes | length == 0
+                or codes | reject('string') | list | length > 0 -%}
+                {{ return('a mapping of non-empty lists of codes (' ~ key ~ ' is not)') }}
+            {%- endif -%}
+        {%- endfor -%}
     {%- elif kind == 'windows' -%}
         {%- if value is not mapping or value.keys() | sort != rule['keys'] | sort -%}
             {{ return('a mapping with exactly the keys ' ~ rule['keys'] | join(', ') ~ ' (window names; each a column-name part)') }}

@@ -9,6 +9,8 @@
     {%- set day = {'kind': 'int', 'min': 1} -%}
     {%- set cost = {'kind': 'number', 'min': 0} -%}
     {%- set share = {'kind': 'number', 'min': 0, 'max': 1} -%}
+    {%- set technology_groups = ['analytics', 'crm', 'data_warehouse', 'ecommerce', 'marketing_automation', 'payments',
+        'support'] -%}
     {{ return({
         'raw_data_root': {'kind': 'text'},
         'raw_sources': {'kind': 'sources'},
@@ -42,7 +44,7 @@
         'customer_features_open_ticket_statuses': {'kind': 'text_list'},
         'customer_features_complaint_categories': {'kind': 'text_list'},
         'customer_features_technology_active_days': day,
-        'customer_features_technology_categories': {'kind': 'text_list'},
+        'customer_features_technology_categories': {'kind': 'code_map', 'keys': technology_groups},
         'rfm_window_days': day,
         'rfm_score_levels': {'kind': 'int', 'min': 2},
         'lifecycle_new_days': day,

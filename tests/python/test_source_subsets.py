@@ -45,6 +45,12 @@ NON_DEFAULT_VARS = {
     "customer_features_web_engagement_window_days": 120, "customer_features_cart_window_days": 10,
     "customer_features_email_window_days": 60, "customer_features_support_window_days": 300,
     "customer_features_technology_active_days": 200,
+    "customer_features_technology_categories": {
+        "analytics": ["analytics", "data_warehouse"], "crm": ["crm"], "data_warehouse": ["data_warehouse"],
+        "ecommerce": ["ecommerce", "payments"], "marketing_automation": ["marketing_automation"],
+        "payments": ["payments"], "support": ["support"]},
+    "customer_features_open_ticket_statuses": ["open"],
+    "customer_features_complaint_categories": ["complaint", "returns"],
  "session_inactivity_timeout_minutes": 45,
     "clv_horizon_days": 180, "clv_annual_discount_rate": 0.08, "clv_discount_periods": 6,
     "churn_recent_window_days": 21, "churn_prior_window_days": 63, "churn_p_alive_weight": 0.7,
@@ -213,7 +219,8 @@ def test_a_rule_that_rejects_most_of_a_table_stops_the_build_and_names_it(raw: P
 
 def test_bad_vars_are_reported_together_naming_each_var(raw: Path, tmp_path: Path) -> None:
     bad = {"rfm_window_days": -5, "as_of_date": "2025-02-30", "clv_horizon_days": "90", "base_currency": "usd",
-           "churn_band_high_min": 0.2, "identity_web_user_id_is_shop_customer_id": "yes"}
+           "churn_band_high_min": 0.2, "identity_web_user_id_is_shop_customer_id": "yes",
+           "customer_features_technology_categories": ["crm", "support"]}
     built = dbt(tmp_path, raw, "build", "--vars", json.dumps(bad))
     assert built.returncode != 0
     out = built.stdout
@@ -221,7 +228,9 @@ def test_bad_vars_are_reported_together_naming_each_var(raw: Path, tmp_path: Pat
                      'var as_of_date must be a real calendar date YYYY-MM-DD, or unset (got "2025-02-30")',
                      'var clv_horizon_days must be a whole number >= 1 (got "90")',
                      'var base_currency must be 3 upper-case letters (ISO 4217) (got "usd")',
-                     'var identity_web_user_id_is_shop_customer_id must be true or false (got "yes")']:
+                     'var identity_web_user_id_is_shop_customer_id must be true or false (got "yes")',
+                     "var customer_features_technology_categories must be a mapping with exactly the keys analytics, "
+                     "crm, data_warehouse, ecommerce, marketing_automation, payments, support"]:
         assert expected in out, out[-3000:]
     assert "Traceback" not in out and "START sql" not in out
     # the order of the churn bands is a rule across vars, reported once each var is valid

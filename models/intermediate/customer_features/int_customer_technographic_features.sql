@@ -1,7 +1,7 @@
 -- One row per person of int_customer_spine with their technographic features: devices and browsers
 -- of their non-bot sessions up to the as-of date, and the technology stack of their B2B account
 -- (int_account_technographics, through the golden record's account_id).
-{%- set technology_categories = checked_var('customer_features_technology_categories') %}
+{%- set technology_groups = feature_code_groups('customer_features_technology_categories') %}
 {%- set count_type = dbt.type_bigint() %}
 {%- set rate_type = type_double() %}
 with
@@ -92,8 +92,8 @@ accounts as (
 technology_features as (
     select
         account_id,
-        {%- for category in technology_categories %}
-            has_tech_{{ category }},
+        {%- for name, _ in technology_groups %}
+            has_tech_{{ name }},
         {%- endfor %}
         n_technologies
     from {{ ref('int_account_technographics') }}
@@ -110,10 +110,10 @@ final as (
             / nullif(session_features.n_sessions, 0) as {{ rate_type }}
         ) as mobile_session_share,
         cast(coalesce(session_features.n_devices, 0) as {{ count_type }}) as n_devices,
-        {%- for category in technology_categories %}
+        {%- for name, _ in technology_groups %}
             cast(
-                coalesce(technology_features.has_tech_{{ category }}, false) as {{ dbt.type_boolean() }}
-            ) as has_tech_{{ category }},
+                coalesce(technology_features.has_tech_{{ name }}, false) as {{ dbt.type_boolean() }}
+            ) as has_tech_{{ name }},
         {%- endfor %}
         cast(coalesce(technology_features.n_technologies, 0) as {{ count_type }}) as n_technologies
     from customers

@@ -1,8 +1,8 @@
 -- One row per CRM account with a technology in use at the as-of date: detected by then and last
--- detected fewer than customer_features_technology_active_days days before it. A flag per
--- technology category of var customer_features_technology_categories.
+-- detected fewer than customer_features_technology_active_days days before it. A flag per group of
+-- var customer_features_technology_categories (fixed names, each a list of category codes).
 {%- set technology_active_days = checked_var('customer_features_technology_active_days') %}
-{%- set technology_categories = checked_var('customer_features_technology_categories') %}
+{%- set technology_groups = feature_code_groups('customer_features_technology_categories') %}
 with
 
 as_of as (
@@ -36,9 +36,9 @@ technologies_active as (
 final as (
     select
         account_id,
-        {%- for category in technology_categories %}
-            {%- set is_category = "technology_category = '" ~ category ~ "'" %}
-            {{ dbt.bool_or(is_category) }} as has_tech_{{ category }},
+        {%- for name, codes in technology_groups %}
+            {%- set is_in_group = "technology_category in ('" ~ codes | join("', '") ~ "')" %}
+            {{ dbt.bool_or(is_in_group) }} as has_tech_{{ name }},
         {%- endfor %}
         count(distinct technology) as n_technologies
     from technologies_active

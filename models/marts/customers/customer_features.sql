@@ -2,7 +2,7 @@
 -- customer feature as of the as-of date: the wide join, for BI, of the feature models by domain
 -- (models/intermediate/customer_features), each one row per spine person. Names never contain a
 -- window length (decision 47); seed feature_catalog lists every column.
-{%- set technology_categories = checked_var('customer_features_technology_categories') %}
+{%- set technology_groups = feature_code_groups('customer_features_technology_categories') %}
 with
 
 customers as (
@@ -71,8 +71,8 @@ final as (
         needs_features.n_tickets,
         needs_features.mean_ticket_sentiment,
         needs_features.n_open_tickets,
-        {%- for category in technology_categories %}
-            technographic_features.has_tech_{{ category }},
+        {%- for name, _ in technology_groups %}
+            technographic_features.has_tech_{{ name }},
         {%- endfor %}
         technographic_features.n_technologies,
         psychographic_features.latest_interest,
