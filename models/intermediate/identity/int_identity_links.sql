@@ -4,12 +4,16 @@
 {%- set web_user_is_shop_customer = checked_var('identity_web_user_id_is_shop_customer_id') %}
 with
 
+-- Every evidence CTE below has first_observed_at, last_observed_at and n_observations (records), the
+-- shape macro identity_observations reads. A CRM or Shopify record is one observation.
 contacts as (
     select
         contact_id,
         email,
         phone_e164,
-        created_at
+        created_at as first_observed_at,
+        created_at as last_observed_at,
+        1 as n_observations
     from {{ ref('stg_crm__contacts') }}
 ),
 
@@ -18,7 +22,9 @@ shop_customers as (
         cast(customer_id as {{ dbt.type_string() }}) as shop_customer_id,
         email,
         phone_e164,
-        created_at
+        created_at as first_observed_at,
+        created_at as last_observed_at,
+        1 as n_observations
     from {{ ref('stg_shopify__customers') }}
 ),
 
@@ -26,7 +32,9 @@ support_tickets as (
     select
         contact_id,
         email,
-        created_at
+        created_at as first_observed_at,
+        created_at as last_observed_at,
+        1 as n_observations
     from {{ ref('stg_crm__support_tickets') }}
 ),
 
@@ -64,22 +72,29 @@ purchase_events as (
     where transaction_id is not null and not is_bot
 ),
 
-login_events as (
+-- Logged-in web activity and experiment assignments: a device (cookie) seen with a user_id
+login_devices as (
     select
         user_pseudo_id,
         user_id,
-        event_at
+        min(event_at) as first_observed_at,
+        max(event_at) as last_observed_at,
+        count(*) as n_observations
     from {{ ref('stg_ga4__events') }}
     where user_id is not null and not is_bot
+    group by user_pseudo_id, user_id
 ),
 
-experiment_assignments as (
+assigned_devices as (
     select
         user_pseudo_id,
         user_id,
-        assigned_at
+        min(assigned_at) as first_observed_at,
+        max(assigned_at) as last_observed_at,
+        count(*) as n_observations
     from {{ ref('stg_marketing__experiment_assignments') }}
     where user_id is not null
+    group by user_pseudo_id, user_id
 ),
 
 -- A purchase event names the Shopify order (transaction_id), which ties the device to the buyer.
@@ -100,212 +115,62 @@ purchase_devices as (
         order_buyers.email
 ),
 
-logins as (
-    select
-        'ga4_event' as evidence_source,
-        user_pseudo_id,
-        user_id,
-        min(event_at) as first_observed_at,
-        max(event_at) as last_observed_at,
-        count(*) as n_observations
-    from login_events
-    group by user_pseudo_id, user_id
-
-    union all
-
-    select
-        'experiment_assignment' as evidence_source,
-        user_pseudo_id,
-        user_id,
-        min(assigned_at) as first_observed_at,
-        max(assigned_at) as last_observed_at,
-        count(*) as n_observations
-    from experiment_assignments
-    group by user_pseudo_id, user_id
-),
-
+-- One select per pair of identifiers a record carries (macro identity_observations): evidence source,
+-- the records, their main identifier (type, column), the other identifiers ({type: column}) and
+-- whether the main identifier alone is a row too (a node even without a pair; the default).
 observations as (
     -- CRM contact: its email and phone
-    select
-        'crm_contact' as evidence_source,
-        'crm_contact_id' as left_type,
-        contact_id as left_value,
-        'email' as right_type,
-        email as right_value,
-        created_at as first_observed_at,
-        created_at as last_observed_at,
-        1 as n_observations
-    from contacts
-    where email is not null
-    union all
-    select
-        'crm_contact' as evidence_source,
-        'crm_contact_id' as left_type,
-        contact_id as left_value,
-        'phone' as right_type,
-        phone_e164 as right_value,
-        created_at as first_observed_at,
-        created_at as last_observed_at,
-        1 as n_observations
-    from contacts
-    where phone_e164 is not null
-    union all
-    select
-        'crm_contact' as evidence_source,
-        'crm_contact_id' as left_type,
-        contact_id as left_value,
-        null as right_type,
-        null as right_value,
-        created_at as first_observed_at,
-        created_at as last_observed_at,
-        1 as n_observations
-    from contacts
+    {{ identity_observations('crm_contact', 'contacts', 'crm_contact_id', 'contact_id',
+        {'email': 'email', 'phone': 'phone_e164'}) }}
 
     -- Support ticket: the contact and the email the ticket came from
     union all
-    select
-        'support_ticket' as evidence_source,
-        'crm_contact_id' as left_type,
-        contact_id as left_value,
-        'email' as right_type,
-        email as right_value,
-        created_at as first_observed_at,
-        created_at as last_observed_at,
-        1 as n_observations
-    from support_tickets
-    where contact_id is not null and email is not null
+    {{ identity_observations('support_ticket', 'support_tickets', 'crm_contact_id', 'contact_id',
+        {'email': 'email'}, lone_identifier=false) }}
 
     -- Shopify customer record: its email and phone
     union all
-    select
-        'shop_customer' as evidence_source,
-        'shop_customer_id' as left_type,
-        shop_customer_id as left_value,
-        'email' as right_type,
-        email as right_value,
-        created_at as first_observed_at,
-        created_at as last_observed_at,
-        1 as n_observations
-    from shop_customers
-    where email is not null
-    union all
-    select
-        'shop_customer' as evidence_source,
-        'shop_customer_id' as left_type,
-        shop_customer_id as left_value,
-        'phone' as right_type,
-        phone_e164 as right_value,
-        created_at as first_observed_at,
-        created_at as last_observed_at,
-        1 as n_observations
-    from shop_customers
-    where phone_e164 is not null
-    union all
-    select
-        'shop_customer' as evidence_source,
-        'shop_customer_id' as left_type,
-        shop_customer_id as left_value,
-        null as right_type,
-        null as right_value,
-        created_at as first_observed_at,
-        created_at as last_observed_at,
-        1 as n_observations
-    from shop_customers
+    {{ identity_observations('shop_customer', 'shop_customers', 'shop_customer_id', 'shop_customer_id',
+        {'email': 'email', 'phone': 'phone_e164'}) }}
 
-    -- Shopify order: customer id, email and phone (guest checkouts carry no customer id)
+    -- Shopify order: customer id, email and phone; a guest checkout carries no customer id, so its
+    -- email is the main identifier
     union all
-    select
-        'shop_order' as evidence_source,
-        'shop_customer_id' as left_type,
-        shop_customer_id as left_value,
-        'email' as right_type,
-        email as right_value,
-        first_observed_at,
-        last_observed_at,
-        n_observations
-    from order_identities
-    where shop_customer_id is not null and email is not null
+    {{ identity_observations('shop_order', 'order_identities', 'shop_customer_id', 'shop_customer_id',
+        {'email': 'email', 'phone': 'phone_e164'}) }}
     union all
-    select
-        'shop_order' as evidence_source,
-        'shop_customer_id' as left_type,
-        shop_customer_id as left_value,
-        'phone' as right_type,
-        phone_e164 as right_value,
-        first_observed_at,
-        last_observed_at,
-        n_observations
-    from order_identities
-    where shop_customer_id is not null and phone_e164 is not null
-    union all
-    select
-        'shop_order' as evidence_source,
-        'email' as left_type,
-        email as left_value,
-        'phone' as right_type,
-        phone_e164 as right_value,
-        first_observed_at,
-        last_observed_at,
-        n_observations
-    from order_identities
-    where shop_customer_id is null and email is not null and phone_e164 is not null
-    union all
-    select
-        'shop_order' as evidence_source,
-        case when shop_customer_id is not null then 'shop_customer_id' else 'email' end as left_type,
-        coalesce(shop_customer_id, email) as left_value,
-        null as right_type,
-        null as right_value,
-        first_observed_at,
-        last_observed_at,
-        n_observations
-    from order_identities
-    where coalesce(shop_customer_id, email) is not null
+    {{ identity_observations('shop_order', 'order_identities', 'email', 'email',
+        {'phone': 'phone_e164'}, where='shop_customer_id is null') }}
 
-    -- GA4 purchase: the device and the order's buyer
+    -- GA4 purchase: the device and the order's buyer (the customer id, else the guest's email)
     union all
-    select
-        'ga4_purchase' as evidence_source,
-        'cookie' as left_type,
-        user_pseudo_id as left_value,
-        case when shop_customer_id is not null then 'shop_customer_id' else 'email' end as right_type,
-        coalesce(shop_customer_id, email) as right_value,
-        first_observed_at,
-        last_observed_at,
-        n_observations
-    from purchase_devices
-    where user_pseudo_id is not null and coalesce(shop_customer_id, email) is not null
+    {{ identity_observations('ga4_purchase', 'purchase_devices', 'cookie', 'user_pseudo_id',
+        {'shop_customer_id': 'shop_customer_id'}, lone_identifier=false) }}
+    union all
+    {{ identity_observations('ga4_purchase', 'purchase_devices', 'cookie', 'user_pseudo_id',
+        {'email': 'email'}, lone_identifier=false, where='shop_customer_id is null') }}
 
     -- Logged-in web activity and experiment assignments: the device and the user_id
     union all
-    select
-        evidence_source,
-        'cookie' as left_type,
-        user_pseudo_id as left_value,
-        'web_user_id' as right_type,
-        user_id as right_value,
-        first_observed_at,
-        last_observed_at,
-        n_observations
-    from logins
-    where user_pseudo_id is not null
-
-    -- var identity_web_user_id_is_shop_customer_id: a user_id is the shop customer id of the same value
+    {{ identity_observations('ga4_event', 'login_devices', 'cookie', 'user_pseudo_id',
+        {'web_user_id': 'user_id'}, lone_identifier=false) }}
     union all
-    select
-        'id_system_match' as evidence_source,
-        'web_user_id' as left_type,
-        user_id as left_value,
-        'shop_customer_id' as right_type,
-        user_id as right_value,
-        min(first_observed_at) as first_observed_at,
-        max(last_observed_at) as last_observed_at,
-        sum(n_observations) as n_observations
-    from logins
-    where {{ 'true' if web_user_is_shop_customer else 'false' }}
-    group by user_id
+    {{ identity_observations('experiment_assignment', 'assigned_devices', 'cookie', 'user_pseudo_id',
+        {'web_user_id': 'user_id'}, lone_identifier=false) }}
+
+    -- var identity_web_user_id_is_shop_customer_id: a user_id is the shop customer id of the same
+    -- value, on every device it was seen on (links below collapses the devices)
+    {%- if web_user_is_shop_customer %}
+        union all
+        {{ identity_observations('id_system_match', 'login_devices', 'web_user_id', 'user_id',
+            {'shop_customer_id': 'user_id'}, lone_identifier=false) }}
+        union all
+        {{ identity_observations('id_system_match', 'assigned_devices', 'web_user_id', 'user_id',
+            {'shop_customer_id': 'user_id'}, lone_identifier=false) }}
+    {%- endif %}
 ),
 
+-- repeated pairs (orders, devices, the same user_id on several devices) collapse to one row
 links as (
     select
         evidence_source,
