@@ -54,7 +54,7 @@ own-data: setup ## Build from your own raw Parquet: make own-data RAW=/path/raw 
 build: dbt-build ## Set everything up and run the main job on DuckDB
 
 lint: setup score conventions ## dbt-score, dbt-bouncer, sqlfluff (dbt templater) and ruff
-	$(VENV)/bin/sqlfluff lint models tests/singular analyses
+	$(VENV)/bin/sqlfluff lint --processes 2 models tests/singular analyses
 	$(VENV)/bin/ruff check scripts tests
 
 score: setup ## dbt-score: metadata grades, project >= 9.5 and every item >= 9.0 (pyproject.toml)
