@@ -24,7 +24,7 @@ export DUCKDB_PATH ?= $(CURDIR)/$(DATA_DIR)/warehouse.duckdb
 
 GEN_STAMP := $(DATA_DIR)/.generated-$(CUSTOMERS)-$(DAYS)-$(SEED)-$(AS_OF)
 
-.PHONY: help setup data build dbt-build own-data lint score conventions metadata-lint test pytest test-postgres lock clean
+.PHONY: help setup data build dbt-build own-data lint score conventions metadata-lint test pytest test-postgres spark-up spark-down spark-build lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-15s %s\n", $$1, $$2}'
@@ -76,6 +76,16 @@ test-postgres: setup data ## Start a local PostgreSQL, load the raw data, dbt bu
 	bash scripts/ci/postgres_up.sh
 	$(PY) scripts/load_raw_postgres.py --root $(RAW_DATA_ROOT)
 	DBT_TARGET=postgres $(DBT) build --target postgres --full-refresh
+
+spark-up: setup ## Start a local Spark cluster (1 master, 2 workers, Thrift server on 10000) from the pyspark wheel
+	bash scripts/spark/cluster.sh start
+
+spark-down: ## Stop the local Spark cluster
+	bash scripts/spark/cluster.sh stop
+
+spark-build: setup data ## On a running cluster: register the raw Parquet as raw_* tables, dbt build the project on Spark
+	$(PY) scripts/spark/register_raw.py --root $(RAW_DATA_ROOT)
+	DBT_TARGET=spark $(DBT) build --target spark --full-refresh --target-path target/spark --log-path logs/spark
 
 lock: ## Recompile requirements.txt from requirements.in
 	$(UV) pip compile -q requirements.in -o requirements.txt --python-version 3.11

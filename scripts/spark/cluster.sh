@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# A local Spark standalone cluster from the pyspark wheel: 1 master, 2 workers and the Thrift
+# (HiveServer2) server that dbt-spark connects to, all started with pyspark's sbin/spark-daemon.sh
+# (the wheel ships no start-*.sh scripts). Nothing is downloaded.
+#
+#   scripts/spark/cluster.sh start | stop | status
+#
+# Environment (defaults): VENV (.venv), SPARK_RUN_DIR (data/spark: logs, pids, worker dirs, the
+# Derby metastore and the warehouse files), SPARK_THRIFT_PORT (10000), SPARK_MASTER_PORT (7077),
+# SPARK_WORKER_MEMORY (3g per worker), SPARK_EXECUTOR_MEMORY (2g), SPARK_DRIVER_MEMORY (4g).
+# Exit status: 0 done; 1 a daemon did not come up (its log is printed); 2 usage or no Java.
+set -euo pipefail
+
+usage() { echo "usage: $0 start|stop|status" >&2; exit 2; }
+[ $# -eq 1 ] || usage
+action=$1
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+venv=${VENV:-$root/.venv}
+run_dir=${SPARK_RUN_DIR:-$root/data/spark}
+thrift_port=${SPARK_THRIFT_PORT:-10000}
+master_port=${SPARK_MASTER_PORT:-7077}
+master_url="spark://127.0.0.1:${master_port}"
+n_workers=2
+
+if ! command -v java >/dev/null 2>&1; then
+    echo "Java not found: Spark needs a JRE (Debian: apt-get install -y openjdk-17-jre-headless)" >&2
+    exit 2
+fi
+SPARK_HOME=$("$venv/bin/python" -c 'import os, pyspark; print(os.path.dirname(pyspark.__file__))' 2>/dev/null) || {
+    echo "pyspark is not installed in $venv: run make setup" >&2
+    exit 2
+}
+export SPARK_HOME
+export SPARK_LOG_DIR=$run_dir/logs SPARK_PID_DIR=$run_dir/pids SPARK_WORKER_DIR=$run_dir/work
+export SPARK_LOCAL_IP=127.0.0.1
+daemon=$SPARK_HOME/sbin/spark-daemon.sh
+chmod +x "$SPARK_HOME"/sbin/*.sh "$SPARK_HOME"/bin/* 2>/dev/null || true
+
+master=org.apache.spark.deploy.master.Master
+worker=org.apache.spark.deploy.worker.Worker
+thrift=org.apache.spark.sql.hive.thriftserver.HiveThriftServer2
+
+port_open() { "$venv/bin/python" -c "import socket, sys; s = socket.socket(); s.settimeout(1); sys.exit(s.connect_ex(('127.0.0.1', $1)))"; }
+
+wait_for() {  # wait_for <what> <log glob> <pattern> <seconds>
+    local what=$1 log_glob=$2 pattern=$3 seconds=$4 i
+    for ((i = 0; i < seconds; i++)); do
+        # shellcheck disable=SC2086
+        if grep -qs -- "$pattern" $log_glob; then return 0; fi
+        sleep 1
+    done
+    echo "$what did not start within ${seconds} s; its log:" >&2
+    # shellcheck disable=SC2086
+    tail -n 40 $log_glob >&2 || true
+    exit 1
+}
+
+case $action in
+start)
+    if port_open "$thrift_port"; then
+        echo "port $thrift_port is in use: a Thrift server is already running (scripts/spark/cluster.sh stop)" >&2
+        exit 2
+    fi
+    mkdir -p "$SPARK_LOG_DIR" "$SPARK_PID_DIR" "$SPARK_WORKER_DIR"
+    rm -f "$SPARK_LOG_DIR"/*.out
+    started=$(date +%s)
+    "$daemon" start "$master" 1 --host 127.0.0.1 --port "$master_port" --webui-port 8080 >/dev/null
+    wait_for "Spark master" "$SPARK_LOG_DIR/*Master*.out" "elected leader" 60
+    for ((i = 1; i <= n_workers; i++)); do
+        "$daemon" start "$worker" "$i" --host 127.0.0.1 --cores 1 --memory "${SPARK_WORKER_MEMORY:-3g}" \
+            --webui-port $((8080 + i)) "$master_url" >/dev/null
+    done
+    for ((i = 1; i <= n_workers; i++)); do
+        wait_for "Spark worker $i" "$SPARK_LOG_DIR/*Worker-$i-*.out" "Successfully registered with master" 60
+    done
+    # The Thrift server is a Spark application on the cluster: its executors run on the workers.
+    (cd "$run_dir" && "$daemon" submit "$thrift" 1 --master "$master_url" --name dbt-thrift \
+        --driver-memory "${SPARK_DRIVER_MEMORY:-4g}" --executor-memory "${SPARK_EXECUTOR_MEMORY:-2g}" \
+        --conf spark.sql.warehouse.dir="$run_dir/warehouse" \
+        --conf spark.sql.session.timeZone=UTC \
+        --conf spark.driver.extraJavaOptions="-Dderby.system.home=$run_dir" \
+        --hiveconf hive.server2.thrift.port="$thrift_port" \
+        --hiveconf hive.server2.thrift.bind.host=127.0.0.1 \
+        --hiveconf "javax.jdo.option.ConnectionURL=jdbc:derby:;databaseName=$run_dir/metastore_db;create=true" \
+        >/dev/null)
+    wait_for "Spark Thrift server" "$SPARK_LOG_DIR/*HiveThriftServer2*.out" "HiveThriftServer2 started" 180
+    echo "Spark cluster up in $(($(date +%s) - started)) s: master $master_url, $n_workers workers," \
+        "Thrift on 127.0.0.1:$thrift_port (UI http://127.0.0.1:8080, logs $SPARK_LOG_DIR)"
+    ;;
+stop)
+    "$daemon" stop "$thrift" 1 >/dev/null 2>&1 || true
+    for ((i = 1; i <= n_workers; i++)); do "$daemon" stop "$worker" "$i" >/dev/null 2>&1 || true; done
+    "$daemon" stop "$master" 1 >/dev/null 2>&1 || true
+    echo "Spark cluster stopped"
+    ;;
+status)
+    for name in "$master 1" "$worker 1" "$worker 2" "$thrift 1"; do
+        # shellcheck disable=SC2086
+        "$daemon" status $name || true
+    done
+    ;;
+*) usage ;;
+esac
