@@ -49,29 +49,27 @@
         {%- for key in rule['keys'] if value[key] is not number or value[key] is sameas true or value[key] <= 0 -%}
             {{ return('a mapping of positive numbers (' ~ key ~ ' is not)') }}
         {%- endfor -%}
-    {%- elif kind == 'code_map' -%}
+    {%- elif kind in ('windows', 'code_map') -%}
+        {#- a map with fixed keys: each key is part of column names, only the values are settings -#}
         {%- if value is not mapping or value.keys() | sort != rule['keys'] | sort -%}
-            {{ return('a mapping with exactly the keys ' ~ rule['keys'] | join(', ') ~ ' (feature names; each a column-name part)') }}
-        {%- endif -%}
-        {%- for key in rule['keys'] -%}
-            {%- set codes = value[key] -%}
-            {%- if codes is string or codes is mapping or codes is not iterable or codes | length == 0
-                or codes | reject('string') | list | length > 0 -%}
-                {{ return('a mapping of non-empty lists of codes (' ~ key ~ ' is not)') }}
-            {%- endif -%}
-        {%- endfor -%}
-    {%- elif kind == 'windows' -%}
-        {%- if value is not mapping or value.keys() | sort != rule['keys'] | sort -%}
-            {{ return('a mapping with exactly the keys ' ~ rule['keys'] | join(', ') ~ ' (window names; each a column-name part)') }}
+            {{ return('a mapping with exactly the keys ' ~ rule['keys'] | join(', ') ~ ' ('
+                ~ ('window' if kind == 'windows' else 'feature') ~ ' names; each a column-name part)') }}
         {%- endif -%}
         {%- set previous = namespace(days=0) -%}
-        {%- for key in rule['keys'] -%}
+        {%- for key in rule['keys'] if kind == 'windows' -%}
             {%- set days = value[key] -%}
             {%- if days is sameas true or days is sameas false or days is not integer or days <= previous.days -%}
                 {{ return('a mapping of whole numbers of days, each above the one before in the order '
                     ~ rule['keys'] | join(' < ') ~ ' (' ~ key ~ ' is not)') }}
             {%- endif -%}
             {%- set previous.days = days -%}
+        {%- endfor -%}
+        {%- for key in rule['keys'] if kind == 'code_map' -%}
+            {%- set codes = value[key] -%}
+            {%- if codes is string or codes is mapping or codes is not iterable or codes | length == 0
+                or codes | reject('string') | list | length > 0 -%}
+                {{ return('a mapping of non-empty lists of codes (' ~ key ~ ' is not)') }}
+            {%- endif -%}
         {%- endfor -%}
     {%- endif -%}
     {{ return(none) }}

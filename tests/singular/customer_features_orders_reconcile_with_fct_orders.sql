@@ -2,7 +2,7 @@
 -- figure recomputed from fct_orders: counted orders with a customer_key and order_date in
 -- (as_of_date − N days, as_of_date]. Written with dateadd, independently of the model's datediff,
 -- so an off-by-one at a window boundary, a lost or duplicated customer, or a fan-out fails here.
-{%- set windows = feature_windows('customer_features_order_windows_days') %}
+{%- set windows = fixed_key_var_items('customer_features_order_windows_days') %}
 {%- set measures = [] %}
 {%- for window, days in windows %}
     {%- do measures.append('n_orders_in_' ~ window ~ '_window') %}

@@ -3,7 +3,7 @@
 -- customer_key and session_date in (as_of_date − N days, as_of_date]; for the trend windows
 -- (as_of_date − R days, as_of_date] (recent) and (as_of_date − R − P days, as_of_date − R days]
 -- (prior), R = churn_recent_window_days, P = churn_prior_window_days.
-{%- set windows = feature_windows('customer_features_web_windows_days') %}
+{%- set windows = fixed_key_var_items('customer_features_web_windows_days') %}
 {%- set recent_days = checked_var('churn_recent_window_days') %}
 {%- set prior_end_days = recent_days + checked_var('churn_prior_window_days') %}
 {%- set measures = ['n_sessions', 'n_sessions_recent_window', 'n_sessions_prior_window'] %}

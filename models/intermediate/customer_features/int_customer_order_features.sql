@@ -1,7 +1,7 @@
 -- One row per person of int_customer_spine (prospects included) with their order features as of the
 -- as-of date: lifetime measures from int_customer_order_summary, windowed counts and revenue from
 -- the resolved orders (int_orders_resolved). "In the last N days" = days_ago in [0, N - 1].
-{%- set order_windows = feature_windows('customer_features_order_windows_days') %}
+{%- set order_windows = fixed_key_var_items('customer_features_order_windows_days') %}
 {%- set aov_window = checked_var('customer_features_aov_window_days') %}
 {%- set count_type = dbt.type_bigint() %}
 {%- set rate_type = type_double() %}

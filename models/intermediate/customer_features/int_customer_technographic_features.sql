@@ -1,7 +1,7 @@
 -- One row per person of int_customer_spine with their technographic features: devices and browsers
 -- of their non-bot sessions up to the as-of date, and the technology stack of their B2B account
 -- (int_account_technographics, through the golden record's account_id).
-{%- set technology_groups = feature_code_groups('customer_features_technology_categories') %}
+{%- set technology_groups = fixed_key_var_items('customer_features_technology_categories') %}
 {%- set count_type = dbt.type_bigint() %}
 {%- set rate_type = type_double() %}
 with

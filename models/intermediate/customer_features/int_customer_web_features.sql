@@ -2,7 +2,7 @@
 -- and page views per web window, engagement trend windows, conversion, content and abandoned carts,
 -- from the resolved non-bot sessions (int_sessions_resolved); lifetime sessions from
 -- int_customer_session_summary.
-{%- set web_windows = feature_windows('customer_features_web_windows_days') %}
+{%- set web_windows = fixed_key_var_items('customer_features_web_windows_days') %}
 {%- set engagement_window = checked_var('customer_features_web_engagement_window_days') %}
 {%- set cart_window = checked_var('customer_features_cart_window_days') %}
 {%- set trend_recent_days = checked_var('churn_recent_window_days') %}

@@ -2,7 +2,7 @@
 -- detected fewer than customer_features_technology_active_days days before it. A flag per group of
 -- var customer_features_technology_categories (fixed names, each a list of category codes).
 {%- set technology_active_days = checked_var('customer_features_technology_active_days') %}
-{%- set technology_groups = feature_code_groups('customer_features_technology_categories') %}
+{%- set technology_groups = fixed_key_var_items('customer_features_technology_categories') %}
 with
 
 as_of as (

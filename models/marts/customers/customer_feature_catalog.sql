@@ -3,7 +3,7 @@
 {%- set whens = [] %}
 {%- for var_name, rule in var_rules().items() if var_name.endswith('_days') %}
     {%- if rule.kind == 'windows' %}
-        {%- for window, days in feature_windows(var_name) %}
+        {%- for window, days in fixed_key_var_items(var_name) %}
             {%- do whens.append("when catalog.window_var = '" ~ var_name ~ "' and catalog.window_name = '"
                 ~ window ~ "' then " ~ days) %}
         {%- endfor %}

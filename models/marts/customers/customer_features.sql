@@ -2,7 +2,7 @@
 -- customer feature as of the as-of date: the wide join, for BI, of the feature models by domain
 -- (models/intermediate/customer_features), each one row per spine person. Names never contain a
 -- window length (decision 47); seed feature_catalog lists every column.
-{%- set technology_groups = feature_code_groups('customer_features_technology_categories') %}
+{%- set technology_groups = fixed_key_var_items('customer_features_technology_categories') %}
 with
 
 customers as (
