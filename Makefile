@@ -24,7 +24,7 @@ export DUCKDB_PATH ?= $(CURDIR)/$(DATA_DIR)/warehouse.duckdb
 
 GEN_STAMP := $(DATA_DIR)/.generated-$(CUSTOMERS)-$(DAYS)-$(SEED)-$(AS_OF)
 
-.PHONY: help setup data build dbt-build own-data lint score conventions metadata-lint test pytest test-postgres spark-up spark-down spark-build lock clean
+.PHONY: help setup data build dbt-build own-data lint score conventions metadata-lint test pytest test-postgres spark-up spark-down spark-build test-spark compare-spark lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-15s %s\n", $$1, $$2}'
@@ -83,9 +83,19 @@ spark-up: setup ## Start a local Spark cluster (1 master, 2 workers, Thrift serv
 spark-down: ## Stop the local Spark cluster
 	bash scripts/spark/cluster.sh stop
 
-spark-build: setup data ## On a running cluster: register the raw Parquet as raw_* tables, dbt build the project on Spark
+spark-build: setup data ## On a running cluster: register the raw Parquet as raw_* tables, dbt build the project, export the marts
 	$(PY) scripts/spark/register_raw.py --root $(RAW_DATA_ROOT)
 	DBT_TARGET=spark $(DBT) build --target spark --full-refresh --target-path target/spark --log-path logs/spark
+	$(PY) scripts/spark/export_marts.py --manifest target/spark/manifest.json --out $(DATA_DIR)/spark/marts
+
+test-spark: setup data ## Start a Spark cluster, build the whole project on it, export its marts, stop it (then: make compare-spark)
+	bash scripts/spark/cluster.sh start
+	@$(MAKE) --no-print-directory spark-build; status=$$?; bash scripts/spark/cluster.sh executors; \
+		bash scripts/spark/cluster.sh stop; exit $$status
+
+compare-spark: setup ## Compare the marts exported by test-spark with the DuckDB warehouse (make build) cell by cell
+	$(PY) scripts/compare_engines.py --duckdb $(DUCKDB_PATH) --other $(DATA_DIR)/spark/marts --manifest target/spark/manifest.json \
+		--without-python-models
 
 lock: ## Recompile requirements.txt from requirements.in
 	$(UV) pip compile -q requirements.in -o requirements.txt --python-version 3.11

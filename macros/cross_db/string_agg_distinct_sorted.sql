@@ -10,6 +10,7 @@
     {{ dbt.listagg('distinct ' ~ measure, delimiter_text, 'order by ' ~ measure) }}
 {%- endmacro %}
 
+{#- collect_set gives an empty array (joined: '') when every value is null: null instead, as listagg -#}
 {% macro spark__string_agg_distinct_sorted(measure, delimiter_text) -%}
-    array_join(array_sort(collect_set({{ measure }})), {{ delimiter_text }})
+    nullif(array_join(array_sort(collect_set({{ measure }})), {{ delimiter_text }}), '')
 {%- endmacro %}

@@ -3,7 +3,7 @@
 # (HiveServer2) server that dbt-spark connects to, all started with pyspark's sbin/spark-daemon.sh
 # (the wheel ships no start-*.sh scripts). Nothing is downloaded.
 #
-#   scripts/spark/cluster.sh start | stop | status
+#   scripts/spark/cluster.sh start | stop | status | executors
 #
 # Environment (defaults): VENV (.venv), SPARK_RUN_DIR (data/spark: logs, pids, worker dirs, the
 # Derby metastore and the warehouse files), SPARK_THRIFT_PORT (10000), SPARK_MASTER_PORT (7077),
@@ -11,7 +11,7 @@
 # Exit status: 0 done; 1 a daemon did not come up (its log is printed); 2 usage or no Java.
 set -euo pipefail
 
-usage() { echo "usage: $0 start|stop|status" >&2; exit 2; }
+usage() { echo "usage: $0 start|stop|status|executors" >&2; exit 2; }
 [ $# -eq 1 ] || usage
 action=$1
 
@@ -75,11 +75,22 @@ start)
         wait_for "Spark worker $i" "$SPARK_LOG_DIR/*Worker-$i-*.out" "Successfully registered with master" 60
     done
     # The Thrift server is a Spark application on the cluster: its executors run on the workers.
+    # Settings for a small cluster on local disks: 4 shuffle partitions for 2 executor cores, file
+    # listing on the driver, partitions found by listing rather than kept in the Derby metastore.
+    # Settings every session needs, on any cluster, are in profiles.yml (server_side_parameters).
+    # A dbt build is a thousand short queries: the JVMs' quick (C1) JIT compiler costs less CPU than
+    # the optimising one would earn back (SPARK_JIT_OPTIONS='' restores the JVM default).
+    jit=${SPARK_JIT_OPTIONS--XX:TieredStopAtLevel=1}
     (cd "$run_dir" && "$daemon" submit "$thrift" 1 --master "$master_url" --name dbt-thrift \
         --driver-memory "${SPARK_DRIVER_MEMORY:-4g}" --executor-memory "${SPARK_EXECUTOR_MEMORY:-2g}" \
         --conf spark.sql.warehouse.dir="$run_dir/warehouse" \
         --conf spark.sql.session.timeZone=UTC \
-        --conf spark.driver.extraJavaOptions="-Dderby.system.home=$run_dir" \
+        --conf spark.sql.shuffle.partitions="${SPARK_SHUFFLE_PARTITIONS:-4}" \
+        --conf spark.sql.adaptive.enabled=true \
+        --conf spark.sql.sources.parallelPartitionDiscovery.threshold=100000 \
+        --conf spark.sql.hive.manageFilesourcePartitions=false \
+        --conf spark.driver.extraJavaOptions="-Dderby.system.home=$run_dir $jit" \
+        --conf spark.executor.extraJavaOptions="$jit" \
         --hiveconf hive.server2.thrift.port="$thrift_port" \
         --hiveconf hive.server2.thrift.bind.host=127.0.0.1 \
         --hiveconf "javax.jdo.option.ConnectionURL=jdbc:derby:;databaseName=$run_dir/metastore_db;create=true" \
@@ -89,10 +100,28 @@ start)
         "Thrift on 127.0.0.1:$thrift_port (UI http://127.0.0.1:8080, logs $SPARK_LOG_DIR)"
     ;;
 stop)
+    pids=$(cat "$SPARK_PID_DIR"/*.pid 2>/dev/null || true)
     "$daemon" stop "$thrift" 1 >/dev/null 2>&1 || true
     for ((i = 1; i <= n_workers; i++)); do "$daemon" stop "$worker" "$i" >/dev/null 2>&1 || true; done
     "$daemon" stop "$master" 1 >/dev/null 2>&1 || true
+    # a JVM busy planning a query can take a while to honour SIGTERM: wait, then kill it
+    for ((i = 0; i < 30; i++)); do
+        alive=""
+        for pid in $pids; do kill -0 "$pid" 2>/dev/null && alive="$alive $pid"; done
+        [ -z "$alive" ] && break
+        sleep 1
+    done
+    # shellcheck disable=SC2086
+    [ -n "$alive" ] && kill -9 $alive 2>/dev/null || true
     echo "Spark cluster stopped"
+    ;;
+executors)
+    # Proof that the work ran on the workers: tasks finished by each executor of the latest application.
+    app=$(ls -td "$SPARK_WORKER_DIR"/app-* 2>/dev/null | head -n 1 || true)
+    [ -n "$app" ] || { echo "no Spark application has run yet (no $SPARK_WORKER_DIR/app-*)" >&2; exit 1; }
+    for log in "$app"/*/stderr; do
+        echo "executor $(basename "$(dirname "$log")") of $(basename "$app"): $(grep -c 'Finished task' "$log") tasks finished ($log)"
+    done
     ;;
 status)
     for name in "$master 1" "$worker 1" "$worker 2" "$thrift 1"; do

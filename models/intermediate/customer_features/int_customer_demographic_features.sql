@@ -29,8 +29,10 @@ golden_record as (
 ),
 
 age_bands as (
+    -- the seed's varchar(32) as plain text, the type the contract of customer_features declares
+    -- (Spark keeps a varchar's length in the column type)
     select
-        age_band,
+        cast(age_band as {{ dbt.type_string() }}) as age_band,
         min_age_years,
         max_age_years
     from {{ ref('age_bands') }}

@@ -25,9 +25,10 @@ golden_record as (
 ),
 
 countries as (
+    -- the seed's varchar as plain text, the type the contract of customer_features declares
     select
         country_code,
-        country_name
+        cast(country_name as {{ dbt.type_string() }}) as country_name
     from {{ ref('country_codes') }}
 ),
 

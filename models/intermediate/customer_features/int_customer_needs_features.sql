@@ -60,10 +60,12 @@ ticket_features as (
         customer_key,
         count(case when is_in_window then ticket_id end) as n_tickets_in_window,
         count(ticket_id) as n_tickets,
-        avg(sentiment_score) as mean_ticket_sentiment,
+        avg(cast(sentiment_score as {{ rate_type }})) as mean_ticket_sentiment,
         count(case when {{ is_open }} then ticket_id end) as n_open_tickets,
         {{ string_agg_distinct_sorted('category_in_window', "','") }} as support_categories_in_window,
-        avg(case when is_in_window then sentiment_score end) as mean_ticket_sentiment_in_window,
+        avg(
+            case when is_in_window then cast(sentiment_score as {{ rate_type }}) end
+        ) as mean_ticket_sentiment_in_window,
         count(
             case when {{ is_complaint }} and {{ is_open }} then ticket_id end
         ) as n_open_complaints

@@ -84,12 +84,11 @@ final as (
             cast(coalesce(order_window_features.{{ column }}, 0) as {{ money }}) as {{ column }},
         {%- endfor %}
         cast(coalesce(order_summary.net_revenue, 0) as {{ money }}) as net_revenue_amount,
+        cast({{ money_per('order_summary.net_revenue', 'order_summary.n_orders') }} as {{ money }}) as aov_amount,
         cast(
-            order_summary.net_revenue / nullif(order_summary.n_orders, 0) as {{ money }}
-        ) as aov_amount,
-        cast(
-            order_window_features.net_revenue_amount_aov_window / nullif(order_window_features.n_orders_aov_window, 0)
-            as {{ money }}
+            {{ money_per(
+                'order_window_features.net_revenue_amount_aov_window', 'order_window_features.n_orders_aov_window'
+            ) }} as {{ money }}
         ) as aov_amount_in_window,
         cast(order_summary.days_since_last_order as {{ count_type }}) as days_since_last_order,
         cast(order_summary.days_since_first_order as {{ count_type }}) as days_since_first_order,

@@ -3,7 +3,7 @@
 -- fit (fit_status 'fitted'), else from var clv_fallback_parameters (parameter_source says which).
 -- The condition must stay the same as the `enabled` config of int_btyd_parameters_fitted
 -- (_int_scoring__btyd.yml): the ref is only rendered when that model exists.
-{%- set use_fit = target.type != 'postgres' and checked_var('clv_fit_with_python') %}
+{%- set use_fit = target.type == 'duckdb' and checked_var('clv_fit_with_python') %}
 {%- set fallback = checked_var('clv_fallback_parameters') %}
 {%- set names = ['r', 'alpha', 'a', 'b', 'p', 'q', 'gamma'] %}
 {%- set double = type_double() %}

@@ -37,7 +37,7 @@ final as (
         ) as tenure_days,
         cast(net_revenue as {{ money }}) as net_amount,
         cast(repeat_net_revenue as {{ money }}) as repeat_net_amount,
-        cast(repeat_net_revenue / nullif(n_order_days - 1, 0) as {{ money }}) as monetary_value
+        cast({{ money_per('repeat_net_revenue', 'n_order_days - 1') }} as {{ money }}) as monetary_value
     from order_summary
 )
 

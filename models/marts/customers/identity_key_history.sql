@@ -1,10 +1,10 @@
 -- One row per as-of date and customer_key: the persons as resolved at each as-of date. Kept across
 -- runs (full_refresh: false) so identity_merge_log can tell which keys disappeared; a rebuild for the
 -- same as-of date replaces that date's rows.
-{%- set strategy = 'insert_overwrite' if target.type == 'spark' else 'delete+insert' %}
-{%- set partition = ['as_of_date'] if target.type == 'spark' else none %}
-{{ config(materialized='incremental', incremental_strategy=strategy, unique_key='as_of_date') }}
-{{ config(partition_by=partition, full_refresh=false, on_schema_change='fail') }}
+{{ config(
+    materialized='incremental', full_refresh=false, on_schema_change='fail',
+    **incremental_replace_config('as_of_date', 'as_of_date')
+) }}
 
 with
 

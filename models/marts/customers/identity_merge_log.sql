@@ -1,10 +1,10 @@
 -- Keys that existed at the previous as-of date in identity_key_history and no longer do, with where
 -- their person went: merged into the surviving key (the person first seen earliest keeps its key),
 -- or retired because the anchor identifier is now blocked or gone (e.g. erased).
-{%- set strategy = 'insert_overwrite' if target.type == 'spark' else 'delete+insert' %}
-{%- set partition = ['as_of_date'] if target.type == 'spark' else none %}
-{{ config(materialized='incremental', incremental_strategy=strategy, unique_key='as_of_date') }}
-{{ config(partition_by=partition, full_refresh=false, on_schema_change='fail') }}
+{{ config(
+    materialized='incremental', full_refresh=false, on_schema_change='fail',
+    **incremental_replace_config('as_of_date', 'as_of_date')
+) }}
 
 with
 

@@ -1,12 +1,10 @@
 -- depends_on: {{ ref('quarantine_reasons') }}
 -- Incremental: a run rebuilds whole days (_partition_date, the UTC day of the event) touched by rows
 -- loaded since the last run, so dedupe sees every delivery of an event as a full build does.
-{%- set is_spark = target.type == 'spark' %}
-{%- set strategy = 'insert_overwrite' if is_spark else 'delete+insert' %}
-{%- set unique_key = none if is_spark else '_row_fingerprint' %}
-{%- set partition = ['_partition_date'] if is_spark else none %}
-{{ config(materialized='incremental', incremental_strategy=strategy, unique_key=unique_key, on_schema_change='fail') }}
-{{ config(partition_by=partition) }}
+{{ config(
+    materialized='incremental', on_schema_change='fail',
+    **incremental_replace_config('_partition_date', '_row_fingerprint')
+) }}
 {#- the day a raw row is stored under: its event's UTC day, else (no usable event time) its load day #}
 {%- set raw_event_at = micros_to_timestamp('raw_rows.event_timestamp') %}
 {%- set event_day = "coalesce(cast(" ~ raw_event_at ~ " as date), cast(raw_rows._loaded_at as date))" %}
@@ -218,3 +216,4 @@ final as (
 )
 
 select * from final
+{{ write_partitions_whole('_partition_date') }}

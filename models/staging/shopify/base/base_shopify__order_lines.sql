@@ -2,12 +2,10 @@
 -- Incremental: stored under its order's day (_partition_date). A run rebuilds whole days touched by
 -- lines loaded since the last run or by their orders (an order exported after its lines turns them
 -- from orphan_row into usable rows and moves them from their load day to the order's day).
-{%- set is_spark = target.type == 'spark' %}
-{%- set strategy = 'insert_overwrite' if is_spark else 'delete+insert' %}
-{%- set unique_key = none if is_spark else '_row_fingerprint' %}
-{%- set partition = ['_partition_date'] if is_spark else none %}
-{{ config(materialized='incremental', incremental_strategy=strategy, unique_key=unique_key, on_schema_change='fail') }}
-{{ config(partition_by=partition) }}
+{{ config(
+    materialized='incremental', on_schema_change='fail',
+    **incremental_replace_config('_partition_date', '_row_fingerprint')
+) }}
 
 with
 
@@ -107,3 +105,4 @@ final as (
 )
 
 select * from final
+{{ write_partitions_whole('_partition_date') }}

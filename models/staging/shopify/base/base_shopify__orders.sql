@@ -1,12 +1,10 @@
 -- depends_on: {{ ref('quarantine_reasons') }}
 -- Incremental: stored under the order's UTC day (_partition_date). A run rebuilds whole days touched
 -- by versions loaded since the last run, so dedupe sees every version of an order as a full build does.
-{%- set is_spark = target.type == 'spark' %}
-{%- set strategy = 'insert_overwrite' if is_spark else 'delete+insert' %}
-{%- set unique_key = none if is_spark else '_row_fingerprint' %}
-{%- set partition = ['_partition_date'] if is_spark else none %}
-{{ config(materialized='incremental', incremental_strategy=strategy, unique_key=unique_key, on_schema_change='fail') }}
-{{ config(partition_by=partition) }}
+{{ config(
+    materialized='incremental', on_schema_change='fail',
+    **incremental_replace_config('_partition_date', '_row_fingerprint')
+) }}
 {#- the day a raw row is stored under: its order's UTC day, else (no usable created_at) its load day #}
 {%- set raw_created_at = parse_timestamp_utc('raw_rows.created_at') %}
 {%- set order_day = "coalesce(cast(" ~ raw_created_at ~ " as date), cast(raw_rows._loaded_at as date))" %}
@@ -240,3 +238,4 @@ final as (
 )
 
 select * from final
+{{ write_partitions_whole('_partition_date') }}

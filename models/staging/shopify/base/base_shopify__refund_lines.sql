@@ -3,12 +3,10 @@
 -- refund lines loaded since the last run or by the refunds, order lines and orders they depend on
 -- (any of them arriving later turns the refund line from orphan_row into a usable row).
 -- Parents are read from their base_ tables, usable rank-1 rows only (what their stg_ views show).
-{%- set is_spark = target.type == 'spark' %}
-{%- set strategy = 'insert_overwrite' if is_spark else 'delete+insert' %}
-{%- set unique_key = none if is_spark else '_row_fingerprint' %}
-{%- set partition = ['_partition_date'] if is_spark else none %}
-{{ config(materialized='incremental', incremental_strategy=strategy, unique_key=unique_key, on_schema_change='fail') }}
-{{ config(partition_by=partition) }}
+{{ config(
+    materialized='incremental', on_schema_change='fail',
+    **incremental_replace_config('_partition_date', '_row_fingerprint')
+) }}
 
 with
 
@@ -143,3 +141,4 @@ final as (
 )
 
 select * from final
+{{ write_partitions_whole('_partition_date') }}

@@ -1,0 +1,79 @@
+#!/usr/bin/env python3
+"""Export every mart built on Spark to Parquet, for the cross-engine comparison (compare_engines.py).
+
+    python scripts/spark/export_marts.py --manifest target/spark/manifest.json --out data/spark/marts
+
+Every enabled model under models/marts/ in the manifest is written by the cluster itself
+(`insert overwrite directory '<out>/<model>' using parquet select * from <schema>.<table>`), so the
+files carry Spark's own types and values; the cluster can then be stopped before the comparison runs.
+
+Connection: SPARK_THRIFT_HOST (127.0.0.1) and SPARK_THRIFT_PORT (10000), as profiles.yml.
+Exit status: 0 exported; 1 a table failed; 2 usage error: no manifest, or no Thrift server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from load_raw_postgres import one_line
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def mart_relations(manifest: dict) -> dict[str, str]:
+    """{model name: schema.table} of the enabled models under models/marts/."""
+    marts = {}
+    for node in manifest["nodes"].values():
+        if node["resource_type"] == "model" and node["original_file_path"].startswith("models/marts/"):
+            marts[node["name"]] = f"{node['schema']}.{node['alias'] or node['name']}"
+    return dict(sorted(marts.items()))
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--manifest", type=Path, default=Path("target/spark/manifest.json"),
+                   help="the Spark build's manifest (default: target/spark/manifest.json)")
+    p.add_argument("--out", type=Path, default=Path("data/spark/marts"),
+                   help="folder that receives one Parquet folder per mart (default: data/spark/marts)")
+    args = p.parse_args(argv)
+    if not args.manifest.is_file():
+        print(f"export_marts: error: no manifest at {args.manifest} (run make spark-build first)", file=sys.stderr)
+        return EXIT_USAGE
+    marts = mart_relations(json.loads(args.manifest.read_text()))
+    host = os.environ.get("SPARK_THRIFT_HOST", "127.0.0.1")
+    port = int(os.environ.get("SPARK_THRIFT_PORT", "10000"))
+    try:
+        from pyhive import hive  # dbt-spark[PyHive] installs it
+
+        cursor = hive.connect(host=host, port=port).cursor()
+    except Exception as e:  # thrift and sockets raise several unrelated types
+        print(f"export_marts: error: no Spark Thrift server at {host}:{port}: {one_line(e)}\n"
+              "  (start one: scripts/spark/cluster.sh start)", file=sys.stderr)
+        return EXIT_USAGE
+
+    out = args.out.resolve()
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    started = time.perf_counter()
+    failed = []
+    for name, relation in marts.items():
+        try:
+            cursor.execute(f"insert overwrite directory 'file://{out / name}' using parquet select * from {relation}")
+        except Exception as e:
+            failed.append(name)
+            print(f"  FAILED {relation}: {one_line(e)[:500]}", file=sys.stderr)
+            continue
+        print(f"  {relation} -> {out / name}", flush=True)
+    print(f"export_marts: {len(marts) - len(failed)} of {len(marts)} marts in {time.perf_counter() - started:.1f} s")
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())
