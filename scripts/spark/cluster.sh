@@ -79,8 +79,10 @@ start)
     # listing on the driver, partitions found by listing rather than kept in the Derby metastore.
     # Settings every session needs, on any cluster, are in profiles.yml (server_side_parameters).
     # A dbt build is a thousand short queries: the JVMs' quick (C1) JIT compiler costs less CPU than
-    # the optimising one would earn back (SPARK_JIT_OPTIONS='' restores the JVM default).
-    jit=${SPARK_JIT_OPTIONS--XX:TieredStopAtLevel=1}
+    # the optimising one would earn back (SPARK_JIT_OPTIONS='' restores the JVM default). C1 alone
+    # gets a 48 MB code cache, which Spark's generated code fills ("Out of space in CodeCache", the
+    # Thrift server dies): give it the tiered default's room.
+    jit=${SPARK_JIT_OPTIONS--XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=256m}
     (cd "$run_dir" && "$daemon" submit "$thrift" 1 --master "$master_url" --name dbt-thrift \
         --driver-memory "${SPARK_DRIVER_MEMORY:-4g}" --executor-memory "${SPARK_EXECUTOR_MEMORY:-2g}" \
         --conf spark.sql.warehouse.dir="$run_dir/warehouse" \
