@@ -60,12 +60,13 @@ ticket_features as (
         customer_key,
         count(case when is_in_window then ticket_id end) as n_tickets_in_window,
         count(ticket_id) as n_tickets,
-        avg(cast(sentiment_score as {{ rate_type }})) as mean_ticket_sentiment,
+        -- exact decimal sums, then one division in double: the same on every engine and in any row
+        -- order (an avg of doubles depends on the order it adds them in)
+        cast(sum(sentiment_score) as {{ rate_type }}) / nullif(count(sentiment_score), 0) as mean_ticket_sentiment,
         count(case when {{ is_open }} then ticket_id end) as n_open_tickets,
         {{ string_agg_distinct_sorted('category_in_window', "','") }} as support_categories_in_window,
-        avg(
-            case when is_in_window then cast(sentiment_score as {{ rate_type }}) end
-        ) as mean_ticket_sentiment_in_window,
+        cast(sum(case when is_in_window then sentiment_score end) as {{ rate_type }})
+        / nullif(count(case when is_in_window then sentiment_score end), 0) as mean_ticket_sentiment_in_window,
         count(
             case when {{ is_complaint }} and {{ is_open }} then ticket_id end
         ) as n_open_complaints
