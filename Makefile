@@ -89,7 +89,9 @@ spark-build: setup data ## On a running cluster: register the raw Parquet as raw
 	$(PY) scripts/spark/export_marts.py --manifest target/spark/manifest.json --out $(DATA_DIR)/spark/marts
 
 test-spark: setup data ## Start a Spark cluster, build the whole project on it, export its marts, stop it (then: make compare-spark)
-	bash scripts/spark/cluster.sh start
+	@# exit 1: a daemon did not come up and the others are running, so stop them (2: usage, or a
+	@# cluster is already up: leave it alone)
+	bash scripts/spark/cluster.sh start || { status=$$?; [ $$status -ne 1 ] || bash scripts/spark/cluster.sh stop; exit $$status; }
 	@$(MAKE) --no-print-directory spark-build; status=$$?; bash scripts/spark/cluster.sh executors; \
 		bash scripts/spark/cluster.sh stop; exit $$status
 

@@ -38,10 +38,16 @@ BTYD_PARAMETER_COLUMNS = [
 FLOAT_TYPES = {"DOUBLE", "FLOAT", "REAL"}
 
 
+def mart_models(manifest: dict) -> list[dict]:
+    """The manifest nodes of the marts: the enabled models under models/marts/, sorted by name."""
+    return sorted((n for n in manifest["nodes"].values()
+                   if n["resource_type"] == "model" and n["original_file_path"].startswith("models/marts/")),
+                  key=lambda n: n["name"])
+
+
 def mart_keys(manifest: dict) -> dict[str, list[str]]:
     """{mart model name: key columns}, from the first uniqueness test of each mart (sorted by test name)."""
-    marts = {n["unique_id"]: n["name"] for n in manifest["nodes"].values()
-             if n["resource_type"] == "model" and n["original_file_path"].startswith("models/marts/")}
+    marts = {n["unique_id"]: n["name"] for n in mart_models(manifest)}
     keys: dict[str, list[str]] = {}
     tests = sorted((n for n in manifest["nodes"].values() if n["resource_type"] == "test"), key=lambda n: n["name"])
     for test in tests:

@@ -9,7 +9,17 @@
     one statement; a round whose edge list is already empty costs nothing. Whether max_rounds were
     enough is checked by the data test identity_components_converged (error severity). -#}
 {% macro connected_components(edges, nodes, max_rounds) -%}
-    {{ return(adapter.dispatch('connected_components', 'customer_segmentation')(edges, nodes, max_rounds)) }}
+{#- each variant opens the CTE list and ends it with labels_<max_rounds> (node_id, label) and a comma -#}
+{{ adapter.dispatch('connected_components', 'customer_segmentation')(edges, nodes, max_rounds) }}
+
+components as (
+    select
+        node_id,
+        label as component_id
+    from labels_{{ max_rounds }}
+)
+
+select * from components
 {%- endmacro %}
 
 {% macro default__connected_components(edges, nodes, max_rounds) -%}
@@ -76,15 +86,6 @@ labels_{{ i }} as (
         on labels.label = parents.node_id
 ),
 {%- endfor %}
-
-components as (
-    select
-        node_id,
-        label as component_id
-    from labels_{{ max_rounds }}
-)
-
-select * from components
 {%- endmacro %}
 
 
@@ -138,13 +139,4 @@ labels_{{ i }} as (
     group by node_id
 ),
 {%- endfor %}
-
-components as (
-    select
-        node_id,
-        label as component_id
-    from labels_{{ max_rounds }}
-)
-
-select * from components
 {%- endmacro %}

@@ -5,9 +5,10 @@
 #
 #   scripts/spark/cluster.sh start | stop | status | executors
 #
-# Environment (defaults): VENV (.venv), SPARK_RUN_DIR (data/spark: logs, pids, worker dirs, the
-# Derby metastore and the warehouse files), SPARK_THRIFT_PORT (10000), SPARK_MASTER_PORT (7077),
-# SPARK_WORKER_MEMORY (3g per worker), SPARK_EXECUTOR_MEMORY (2g), SPARK_DRIVER_MEMORY (4g).
+# Environment (defaults): VENV (.venv), SPARK_RUN_DIR (data/spark: logs, pids, worker dirs and the
+# warehouse files, which start clears: the catalog lives in the Thrift server's memory),
+# SPARK_THRIFT_PORT (10000), SPARK_MASTER_PORT (7077), SPARK_WORKER_MEMORY (3g per worker),
+# SPARK_EXECUTOR_MEMORY (2g), SPARK_DRIVER_MEMORY (4g).
 # Exit status: 0 done; 1 a daemon did not come up (its log is printed); 2 usage or no Java.
 set -euo pipefail
 
@@ -76,26 +77,35 @@ start)
     done
     # The Thrift server is a Spark application on the cluster: its executors run on the workers.
     # Settings for a small cluster on local disks: 4 shuffle partitions for 2 executor cores, file
-    # listing on the driver, partitions found by listing rather than kept in the Derby metastore.
+    # listing on the driver, partitions found by listing rather than kept in a metastore.
     # Settings every session needs, on any cluster, are in profiles.yml (server_side_parameters).
-    # A dbt build is a thousand short queries: the JVMs' quick (C1) JIT compiler costs less CPU than
-    # the optimising one would earn back (SPARK_JIT_OPTIONS='' restores the JVM default). C1 alone
-    # gets a 48 MB code cache, which Spark's generated code fills ("Out of space in CodeCache", the
-    # Thrift server dies): give it the tiered default's room.
+    # A dbt build is a thousand short queries, each in a new session (dbt opens one per node), and
+    # the per-query cost is what counts (docs/research/spark.md, "Where the time goes"):
+    # - the catalog lives in the Thrift server's memory. The Hive catalog (embedded Derby) rebuilt its
+    #   metastore client, re-reading the Hive XML configuration, for nearly every table lookup of a new
+    #   session: a third of the server's CPU. Tables last as long as the cluster, so start clears
+    #   the warehouse folder the previous cluster left.
+    # - no per-session artifact class loaders: with them each session's generated code was compiled
+    #   again on every executor, each class lookup going through the driver's class server.
+    # - the JVMs' quick (C1) JIT compiler costs less CPU than the optimising one would earn back
+    #   (SPARK_JIT_OPTIONS='' restores the JVM default). C1 alone gets a 48 MB code cache, which
+    #   Spark's generated code fills ("Out of space in CodeCache", the Thrift server dies): give it
+    #   the tiered default's room.
+    rm -rf "$run_dir/warehouse" "$run_dir/metastore_db"
     jit=${SPARK_JIT_OPTIONS--XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=256m}
     (cd "$run_dir" && "$daemon" submit "$thrift" 1 --master "$master_url" --name dbt-thrift \
         --driver-memory "${SPARK_DRIVER_MEMORY:-4g}" --executor-memory "${SPARK_EXECUTOR_MEMORY:-2g}" \
+        --conf spark.sql.catalogImplementation=in-memory \
         --conf spark.sql.warehouse.dir="$run_dir/warehouse" \
+        --conf spark.sql.artifact.isolation.enabled=false \
         --conf spark.sql.session.timeZone=UTC \
         --conf spark.sql.shuffle.partitions="${SPARK_SHUFFLE_PARTITIONS:-4}" \
         --conf spark.sql.adaptive.enabled=true \
         --conf spark.sql.sources.parallelPartitionDiscovery.threshold=100000 \
-        --conf spark.sql.hive.manageFilesourcePartitions=false \
-        --conf spark.driver.extraJavaOptions="-Dderby.system.home=$run_dir $jit" \
+        --conf spark.driver.extraJavaOptions="$jit" \
         --conf spark.executor.extraJavaOptions="$jit" \
         --hiveconf hive.server2.thrift.port="$thrift_port" \
         --hiveconf hive.server2.thrift.bind.host=127.0.0.1 \
-        --hiveconf "javax.jdo.option.ConnectionURL=jdbc:derby:;databaseName=$run_dir/metastore_db;create=true" \
         >/dev/null)
     wait_for "Spark Thrift server" "$SPARK_LOG_DIR/*HiveThriftServer2*.out" "HiveThriftServer2 started" 180
     echo "Spark cluster up in $(($(date +%s) - started)) s: master $master_url, $n_workers workers," \

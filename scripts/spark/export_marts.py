@@ -22,18 +22,15 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from compare_engines import mart_models
 from load_raw_postgres import one_line
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 def mart_relations(manifest: dict) -> dict[str, str]:
-    """{model name: schema.table} of the enabled models under models/marts/."""
-    marts = {}
-    for node in manifest["nodes"].values():
-        if node["resource_type"] == "model" and node["original_file_path"].startswith("models/marts/"):
-            marts[node["name"]] = f"{node['schema']}.{node['alias'] or node['name']}"
-    return dict(sorted(marts.items()))
+    """{model name: schema.table} of the marts (compare_engines.mart_models)."""
+    return {n["name"]: f"{n['schema']}.{n['alias'] or n['name']}" for n in mart_models(manifest)}
 
 
 def main(argv=None) -> int:
