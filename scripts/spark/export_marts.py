@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import sys
 import time
@@ -24,6 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from compare_engines import mart_models
 from load_raw_postgres import one_line
+from thrift_server import open_cursor
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -44,15 +44,8 @@ def main(argv=None) -> int:
         print(f"export_marts: error: no manifest at {args.manifest} (run make spark-build first)", file=sys.stderr)
         return EXIT_USAGE
     marts = mart_relations(json.loads(args.manifest.read_text()))
-    host = os.environ.get("SPARK_THRIFT_HOST", "127.0.0.1")
-    port = int(os.environ.get("SPARK_THRIFT_PORT", "10000"))
-    try:
-        from pyhive import hive  # dbt-spark[PyHive] installs it
-
-        cursor = hive.connect(host=host, port=port).cursor()
-    except Exception as e:  # thrift and sockets raise several unrelated types
-        print(f"export_marts: error: no Spark Thrift server at {host}:{port}: {one_line(e)}\n"
-              "  (start one: scripts/spark/cluster.sh start)", file=sys.stderr)
+    cursor = open_cursor("export_marts")
+    if cursor is None:
         return EXIT_USAGE
 
     out = args.out.resolve()

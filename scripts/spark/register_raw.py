@@ -17,7 +17,6 @@ Exit status: 0 registered and verified; 1 a table failed or its row count does n
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
@@ -26,14 +25,9 @@ import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from load_raw_postgres import discover, one_line, parquet_rows
+from thrift_server import address, open_cursor
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-
-
-def connect(host: str, port: int):
-    from pyhive import hive  # dbt-spark[PyHive] installs it
-
-    return hive.connect(host=host, port=port)
 
 
 def main(argv=None) -> int:
@@ -41,8 +35,6 @@ def main(argv=None) -> int:
     p.add_argument("--root", type=Path, default=Path("data/raw"), help="raw data root (default: data/raw)")
     p.add_argument("--schema-prefix", default="raw_", help="schema = prefix + system (default: raw_)")
     args = p.parse_args(argv)
-    host = os.environ.get("SPARK_THRIFT_HOST", "127.0.0.1")
-    port = int(os.environ.get("SPARK_THRIFT_PORT", "10000"))
     if not args.root.is_dir():
         print(f"register_raw: error: --root {args.root} is not a directory (run `make data` first?)", file=sys.stderr)
         return EXIT_USAGE
@@ -50,16 +42,14 @@ def main(argv=None) -> int:
     if not tables:
         print(f"register_raw: error: no <system>/<table>/*.parquet under {args.root}", file=sys.stderr)
         return EXIT_USAGE
-    try:
-        cursor = connect(host, port).cursor()
-    except Exception as e:  # thrift and sockets raise several unrelated types
-        print(f"register_raw: error: no Spark Thrift server at {host}:{port}: {one_line(e)}\n"
-              "  (start one: scripts/spark/cluster.sh start)", file=sys.stderr)
+    cursor = open_cursor("register_raw")
+    if cursor is None:
         return EXIT_USAGE
 
     footers = duckdb.connect()
     started = time.perf_counter()
     failed = []
+    host, port = address()
     print(f"register_raw: {len(tables)} tables from {args.root} on Spark at {host}:{port}", flush=True)
     for raw in tables:
         schema = f"{args.schema_prefix}{raw.system}"
