@@ -45,6 +45,8 @@
         'customer_features_complaint_categories': {'kind': 'text_list'},
         'customer_features_technology_active_days': day,
         'customer_features_technology_categories': {'kind': 'code_map', 'keys': technology_groups},
+        'segment_families': {'kind': 'text_list'},
+        'order_new_arrival_days': day,
         'rfm_window_days': day,
         'rfm_score_levels': {'kind': 'int', 'min': 2},
         'lifecycle_new_days': day,

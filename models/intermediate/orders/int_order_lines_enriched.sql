@@ -33,7 +33,7 @@ products as (
     select
         product_id,
         category,
-        is_new_arrival
+        launch_date
     from {{ ref('stg_shopify__products') }}
 ),
 
@@ -66,7 +66,14 @@ final as (
         order_lines.product_id,
         order_lines.sku,
         products.category as product_category,
-        coalesce(products.is_new_arrival, false) as is_new_arrival,
+        -- new when bought: launched at most order_new_arrival_days - 1 days before the order day (the
+        -- product's own is_new_arrival tag says what is new today, not what was new then)
+        coalesce(
+            products.launch_date <= orders.order_date
+            and {{ dbt.datediff('products.launch_date', 'orders.order_date', 'day') }}
+            < {{ checked_var('order_new_arrival_days') }},
+            false
+        ) as is_new_arrival,
         order_lines.is_on_sale,
         products.product_id is not null as has_product,
         order_lines.quantity,

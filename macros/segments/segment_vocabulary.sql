@@ -1,0 +1,36 @@
+{#- segment_vocabulary(): what segment rules may name, read from the seeds when a model compiles:
+    features (seed feature_catalog: model, column, type, whether it is a set), events (seed
+    segment_events: source model, id, date and match columns) and event properties (seed
+    segment_event_properties, per source model). While dbt parses the project it is empty. -#}
+{% macro segment_vocabulary() -%}
+    {%- set vocabulary = {'features': {}, 'events': {}, 'properties': {}} -%}
+    {%- if not execute -%}
+        {{ return(vocabulary) }}
+    {%- endif -%}
+    {%- set features = run_query(
+        'select feature_name, model, column_name, data_type, unit from ' ~ ref('feature_catalog')) -%}
+    {%- for row in features.rows -%}
+        {%- do vocabulary.features.update({row['feature_name']: {
+            'model': row['model'], 'column': row['column_name'], 'data_type': row['data_type'],
+            'is_set': (row['unit'] or '').startswith('set of')}}) -%}
+    {%- endfor -%}
+    {%- set events = run_query(
+        'select event_name, source_model, id_column, date_column, match_column, match_value, match_type from '
+        ~ ref('segment_events')) -%}
+    {%- for row in events.rows -%}
+        {%- do vocabulary.events.update({row['event_name']: {
+            'source_model': row['source_model'], 'id_column': row['id_column'], 'date_column': row['date_column'],
+            'match_column': row['match_column'], 'match_value': row['match_value'],
+            'match_type': row['match_type']}}) -%}
+    {%- endfor -%}
+    {%- set properties = run_query(
+        'select source_model, property, column_name, data_type from ' ~ ref('segment_event_properties')) -%}
+    {%- for row in properties.rows -%}
+        {%- if row['source_model'] not in vocabulary.properties -%}
+            {%- do vocabulary.properties.update({row['source_model']: {}}) -%}
+        {%- endif -%}
+        {%- do vocabulary.properties[row['source_model']].update({row['property']: {
+            'column': row['column_name'], 'data_type': row['data_type'], 'is_set': false}}) -%}
+    {%- endfor -%}
+    {{ return(vocabulary) }}
+{%- endmacro %}

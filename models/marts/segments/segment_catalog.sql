@@ -1,0 +1,70 @@
+-- One row per segment definition with its current size: members at the as-of date and their share
+-- of the entity's population (customers without test accounts), and whether the segment is under its
+-- minimum size. What a marketer browses before picking an audience.
+with
+
+as_of as (
+    select as_of_date
+    from {{ ref('int_as_of_date') }}
+),
+
+definitions as (
+    select
+        segment_key,
+        segment_name,
+        family,
+        entity_type,
+        is_primary,
+        priority,
+        min_size,
+        owner,
+        definition_version,
+        description,
+        rule_json
+    from {{ ref('segment_definitions') }}
+),
+
+sizes as (
+    select
+        segment_key,
+        count(*) as n_members
+    from {{ ref('segment_membership') }}
+    group by segment_key
+),
+
+populations as (
+    select
+        'customer' as entity_type,
+        count(*) as n_entities
+    from {{ ref('dim_customers') }}
+    where not is_test_account
+),
+
+final as (
+    select
+        definitions.segment_key,
+        as_of.as_of_date,
+        definitions.segment_name,
+        definitions.family,
+        definitions.entity_type,
+        definitions.is_primary,
+        definitions.priority,
+        definitions.min_size,
+        definitions.owner,
+        definitions.definition_version,
+        definitions.description,
+        definitions.rule_json,
+        cast(coalesce(sizes.n_members, 0) as {{ dbt.type_int() }}) as n_members,
+        cast(round(
+            cast(coalesce(sizes.n_members, 0) as {{ type_double() }}) / nullif(populations.n_entities, 0), 6
+        ) as {{ type_double() }}) as member_share,
+        coalesce(sizes.n_members, 0) < definitions.min_size as is_under_min_size
+    from definitions
+    cross join as_of
+    left join sizes
+        on definitions.segment_key = sizes.segment_key
+    left join populations
+        on definitions.entity_type = populations.entity_type
+)
+
+select * from final
