@@ -46,6 +46,8 @@
         'customer_features_technology_active_days': day,
         'customer_features_technology_categories': {'kind': 'code_map', 'keys': technology_groups},
         'segment_families': {'kind': 'text_list'},
+        'segment_primary_min_count': {'kind': 'int', 'min': 1},
+        'segment_primary_max_count': {'kind': 'int', 'min': 1},
         'order_new_arrival_days': day,
         'rfm_window_days': day,
         'rfm_score_levels': {'kind': 'int', 'min': 2},

@@ -13,7 +13,7 @@
     {%- set type_class = 'numeric' if numeric else data_type -%}
     {%- set op = condition.get('op') -%}
     {%- if op not in ops_by_type['numeric'] + ['contains'] -%}
-        {%- do segment_error(segment, field ~ '.op', "unknown operator " ~ op | tojson ~ '; use one of '
+        {%- do segment_error(segment, field ~ '.op', "unknown operator " ~ segment_show(op) ~ '; use one of '
             ~ (ops_by_type['numeric'] + ['contains']) | join(', ')) -%}
     {%- endif -%}
     {%- if type_class not in ops_by_type or op not in ops_by_type[type_class] -%}
@@ -34,7 +34,7 @@
     {%- if op in ['between', 'in', 'not in'] and (value is string or value is not sequence or value | length == 0
             or (op == 'between' and value | length != 2)) -%}
         {%- do segment_error(segment, field ~ '.value', "'" ~ op ~ "' takes " ~ ('a list [low, high]'
-            if op == 'between' else 'a non-empty list') ~ ', not ' ~ value | tojson) -%}
+            if op == 'between' else 'a non-empty list') ~ ', not ' ~ segment_show(value)) -%}
     {%- endif -%}
     {%- set literals = [] -%}
     {%- for item in values -%}
@@ -42,7 +42,7 @@
             or (data_type == 'text' and item is string) or (data_type == 'boolean' and item is boolean) -%}
         {%- if not fits -%}
             {%- do segment_error(segment, field ~ '.value', 'type mismatch: ' ~ subject ~ ' is ' ~ data_type
-                ~ ', the value ' ~ item | tojson ~ ' is not' ~ (' (quote text that YAML reads as true, false'
+                ~ ', the value ' ~ segment_show(item) ~ ' is not' ~ (' (quote text that YAML reads as true, false'
                 ~ ' or a number)' if data_type == 'text' else '')) -%}
         {%- endif -%}
         {%- do literals.append(string_literal(item) if item is string
@@ -50,7 +50,7 @@
     {%- endfor -%}
     {%- if op == 'between' and values[0] > values[1] -%}
         {%- do segment_error(segment, field ~ '.value', 'between [low, high] needs low <= high, not '
-            ~ value | tojson) -%}
+            ~ segment_show(value)) -%}
     {%- endif -%}
     {%- if op == 'between' -%}
         {%- set test = column ~ ' between ' ~ literals[0] ~ ' and ' ~ literals[1] -%}

@@ -43,7 +43,7 @@
             {%- if not ok -%}
                 {%- do segment_error(label, field, 'must be ' ~ {'text': 'non-empty text', 'mapping':
                     'a condition (a mapping)', 'int': 'a whole number', 'bool': 'true or false'}[kind]
-                    ~ ', not ' ~ value | tojson) -%}
+                    ~ ', not ' ~ segment_show(value)) -%}
             {%- endif -%}
         {%- endfor -%}
         {%- set key = item['key'] -%}

@@ -8,7 +8,7 @@
     {%- set segment = context.stack[-1] -%}
     {%- set name = rule['event'] -%}
     {%- if name not in context.vocabulary.events -%}
-        {%- do segment_error(segment, field ~ '.event', 'unknown event ' ~ name | tojson
+        {%- do segment_error(segment, field ~ '.event', 'unknown event ' ~ segment_show(name)
             ~ '; events are the event_name column of seed segment_events') -%}
     {%- endif -%}
     {%- set event = context.vocabulary.events[name] -%}
@@ -31,7 +31,7 @@
             ('did', did, did is boolean)] if not ok -%}
         {%- do segment_error(segment, field ~ '.' ~ check_field, ('true or false' if check_field == 'did'
             else 'a whole number' ~ (' of at least 1' if check_field == 'in_last_days' else ', 0 or more'))
-            ~ ' is needed, not ' ~ value | tojson) -%}
+            ~ ' is needed, not ' ~ segment_show(value)) -%}
     {%- endfor -%}
     {%- set filters = rule.get('where', []) -%}
     {%- if filters is string or filters is not sequence -%}
@@ -50,7 +50,7 @@
                 ~ ' op, value') -%}
         {%- endfor -%}
         {%- if filter['property'] not in properties -%}
-            {%- do segment_error(segment, filter_field ~ '.property', 'unknown property ' ~ filter['property'] | tojson
+            {%- do segment_error(segment, filter_field ~ '.property', 'unknown property ' ~ segment_show(filter['property'])
                 ~ " of event '" ~ name ~ "'; it has " ~ properties.keys() | sort | join(', ')
                 ~ ' (seed segment_event_properties)') -%}
         {%- endif -%}
@@ -58,7 +58,7 @@
         {%- do filter_sqls.append(segment_compare_sql('source_rows.' ~ property.column, property.data_type, false,
             filter, "property '" ~ filter['property'] ~ "'", segment, filter_field)) -%}
         {%- do filter_texts.append(filter['property'] ~ ' ' ~ filter['op'] ~ ' '
-            ~ (filter['value'] | tojson if 'value' in filter else '')) -%}
+            ~ (segment_show(filter['value']) if 'value' in filter else '')) -%}
     {%- endfor -%}
     {%- set signature = [name, days, filter_sqls] | tojson -%}
     {%- set alias = none -%}

@@ -20,7 +20,7 @@
     {%- endif -%}
     {%- if found | length != 1 -%}
         {%- do segment_error(segment, field, 'a condition is a mapping with exactly one of ' ~ kinds | join(', ')
-            ~ ', not ' ~ rule | tojson) -%}
+            ~ ', not ' ~ segment_show(rule)) -%}
     {%- endif -%}
     {%- set kind = found[0] -%}
     {%- for name in rule if name not in fields[kind] -%}
@@ -49,7 +49,7 @@
     {%- elif kind == 'feature' -%}
         {%- set name = rule['feature'] -%}
         {%- if name not in context.vocabulary.features -%}
-            {%- do segment_error(segment, field ~ '.feature', 'unknown feature ' ~ name | tojson
+            {%- do segment_error(segment, field ~ '.feature', 'unknown feature ' ~ segment_show(name)
                 ~ '; features are the feature_name column of seed feature_catalog') -%}
         {%- endif -%}
         {%- set feature = context.vocabulary.features[name] -%}
@@ -65,7 +65,7 @@
         {%- set key = rule[kind] -%}
         {%- set definition = context.definitions.get(key) if key is string else none -%}
         {%- if definition is none -%}
-            {%- do segment_error(segment, field ~ '.' ~ kind, 'unknown segment ' ~ key | tojson) -%}
+            {%- do segment_error(segment, field ~ '.' ~ kind, 'unknown segment ' ~ segment_show(key)) -%}
         {%- endif -%}
         {%- if definition.entity != context.definitions[segment].entity -%}
             {%- do segment_error(segment, field ~ '.' ~ kind, "segment '" ~ key ~ "' is of entity "

@@ -6,7 +6,7 @@
     {%- if data_type == 'decimal' -%}
         {%- set text = 'cast(cast(' ~ expression ~ ' as decimal(28, 2)) as ' ~ text_type ~ ')' -%}
     {%- elif data_type == 'double' -%}
-        {%- set text = 'cast(cast(round(' ~ expression ~ ', 4) as decimal(28, 4)) as ' ~ text_type ~ ')' -%}
+        {%- set text = 'cast(cast(' ~ expression ~ ' as decimal(28, 4)) as ' ~ text_type ~ ')' -%}
     {%- elif data_type == 'boolean' -%}
         {%- set text = "case when " ~ expression ~ " then 'true' when not " ~ expression ~ " then 'false' end" -%}
     {%- else -%}

@@ -166,7 +166,8 @@ def test_a_new_segment_needs_only_its_definition(project: Path) -> None:
                         where o.customer_key = f.customer_key and o.is_on_sale and o.is_counted_order)
     """).fetchone()[0]
     reasons = con.execute("""
-        select reason from marts.segment_membership where segment_key = 'sale_fans_not_lapsed' order by entity_key limit 1
+        select reason from marts.segment_membership
+        where segment_key = 'sale_fans_not_lapsed' order by entity_key limit 1
     """).fetchone()
     con.close()
     assert row is not None, "the new segment is missing from segment_catalog"

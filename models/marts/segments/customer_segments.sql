@@ -58,13 +58,13 @@ ranked as (
 per_customer as (
     select
         customer_key,
-        count(*) as n_segments,
         max(case when is_primary and primary_rank = 1 then segment_key end) as primary_segment_key,
         max(case when is_primary and primary_rank = 1 then segment_name end) as primary_segment_name,
         {%- for family in families %}
-        max(case when family = {{ string_literal(family) }} and family_rank = 1 then segment_key end)
-            as {{ family }}_segment_key{{ ',' if not loop.last }}
+            max(case when family = {{ string_literal(family) }} and family_rank = 1 then segment_key end)
+                as {{ family }}_segment_key,
         {%- endfor %}
+        count(*) as n_segments
     from ranked
     group by customer_key
 ),
@@ -76,7 +76,7 @@ final as (
         per_customer.primary_segment_key,
         per_customer.primary_segment_name,
         {%- for family in families %}
-        per_customer.{{ family }}_segment_key,
+            per_customer.{{ family }}_segment_key,
         {%- endfor %}
         cast(coalesce(per_customer.n_segments, 0) as {{ dbt.type_int() }}) as n_segments
     from population

@@ -55,9 +55,11 @@ final as (
         definitions.description,
         definitions.rule_json,
         cast(coalesce(sizes.n_members, 0) as {{ dbt.type_int() }}) as n_members,
-        cast(round(
-            cast(coalesce(sizes.n_members, 0) as {{ type_double() }}) / nullif(populations.n_entities, 0), 6
-        ) as {{ type_double() }}) as member_share,
+        -- rounded in decimal: PostgreSQL has no round(double precision, n)
+        cast(round(cast(
+            cast(coalesce(sizes.n_members, 0) as {{ type_double() }}) / nullif(populations.n_entities, 0)
+            as decimal(18, 12)
+        ), 6) as {{ type_double() }}) as member_share,
         coalesce(sizes.n_members, 0) < definitions.min_size as is_under_min_size
     from definitions
     cross join as_of

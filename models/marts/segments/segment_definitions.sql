@@ -8,20 +8,20 @@ with
 
 definitions as (
     {%- for definition in compiled.definitions %}
-    select
-        {{ string_literal(definition.key) }} as segment_key,
-        {{ string_literal(definition.name) }} as segment_name,
-        {{ string_literal(definition.family) }} as family,
-        {{ string_literal(definition.entity) }} as entity_type,
-        {{ 'true' if definition.is_primary else 'false' }} as is_primary,
-        {{ definition.priority }} as priority,
-        {{ definition.min_size }} as min_size,
-        {{ string_literal(definition.owner) }} as owner,
-        {{ definition.version }} as definition_version,
-        {{ string_literal(definition.description | trim) }} as description,
-        {{ string_literal(tojson(definition.rule, sort_keys=true)) }} as rule_json,
-        {{ string_literal(compiled.sql[definition.key]) }} as rule_sql
-    {{- '\n    union all' if not loop.last }}
+        select
+            {{ string_literal(definition.key) }} as segment_key,
+            {{ string_literal(definition.name) }} as segment_name,
+            {{ string_literal(definition.family) }} as family,
+            {{ string_literal(definition.entity) }} as entity_type,
+            {{ 'true' if definition.is_primary else 'false' }} as is_primary,
+            {{ definition.priority }} as priority,
+            {{ definition.min_size }} as min_size,
+            {{ string_literal(definition.owner) }} as owner,
+            {{ definition.version }} as definition_version,
+            {{ string_literal(definition.description | trim) }} as description,
+            {{ string_literal(tojson(definition.rule, sort_keys=true)) }} as rule_json,
+            {{ string_literal(compiled.sql[definition.key]) }} as rule_sql
+        {{- '' if loop.last else ' union all' }}
     {%- endfor %}
 ),
 

@@ -32,80 +32,68 @@ population as (
     where not is_test_account
 ),
 {% for model, columns in feature_models.items() | sort %}
-features_from_{{ model }} as (
-    select
-        customer_key,
-        {%- for column, name in columns | sort %}
-        {{ column }} as {{ name }}{{ ',' if not loop.last }}
-        {%- endfor %}
-    from {{ ref(model) }}
-),
+    features_from_{{ model }} as (
+        select
+            {%- for column, name in columns | sort %}
+                {{ column }} as {{ name }},
+            {%- endfor %}
+            customer_key
+        from {{ ref(model) }}
+    ),
 {% endfor %}
 {%- for source_model, counts in event_sources.items() | sort %}
-events_from_{{ source_model }} as (
-    select
-        source_rows.customer_key,
-        {%- for count in counts %}
-        {%- set event = count.event %}
-        {%- set tests = [] %}
-        {%- if event.match_column %}
-            {%- do tests.append('source_rows.' ~ event.match_column ~ ' = ' ~ (event.match_value if event.match_type == 'boolean' else string_literal(event.match_value))) %}
-        {%- endif %}
-        {%- if count.days %}
-            {%- do tests.append('source_rows.' ~ event.date_column ~ ' > ' ~ dbt.dateadd('day', -count.days, 'as_of.as_of_date')) %}
-        {%- endif %}
-        {%- do tests.extend(count.filter_sqls) %}
-        count(distinct case when {{ tests | join(' and ') if tests else 'true' }} then source_rows.{{ event.id_column }} end)
-            as {{ count.alias }}{{ ',' if not loop.last }}
-        {%- endfor %}
-    from {{ ref(source_model) }} as source_rows
-    cross join as_of
-    where
-        source_rows.customer_key is not null
-        and source_rows.{{ counts[0].event.date_column }} <= as_of.as_of_date
-    group by source_rows.customer_key
-),
+    events_from_{{ source_model }} as (
+        select
+            {%- for count in counts %}
+                {{ segment_event_count_sql(count) }} as {{ count.alias }},
+            {%- endfor %}
+            source_rows.customer_key
+        from {{ ref(source_model) }} as source_rows
+        cross join as_of
+        where
+            source_rows.customer_key is not null
+            and source_rows.{{ counts[0].event.date_column }} <= as_of.as_of_date
+        group by source_rows.customer_key
+    ),
 {% endfor %}
 traits as (
     select
-        population.customer_key
         {%- for model, columns in feature_models.items() | sort %}
-        {%- for column, name in columns | sort %},
-        features_from_{{ model }}.{{ name }}
-        {%- endfor %}
+            {%- for column, name in columns | sort %}
+                features_from_{{ model }}.{{ name }},
+            {%- endfor %}
         {%- endfor %}
         {%- for source_model, counts in event_sources.items() | sort %}
-        {%- for count in counts %},
-        coalesce(events_from_{{ source_model }}.{{ count.alias }}, 0) as {{ count.alias }}
+            {%- for count in counts %}
+                coalesce(events_from_{{ source_model }}.{{ count.alias }}, 0) as {{ count.alias }},
+            {%- endfor %}
         {%- endfor %}
-        {%- endfor %}
+        population.customer_key
     from population
     {%- for model in feature_models.keys() | sort %}
     left join features_from_{{ model }}
         on population.customer_key = features_from_{{ model }}.customer_key
     {%- endfor %}
     {%- for source_model in event_sources.keys() | sort %}
-    left join events_from_{{ source_model }}
-        on population.customer_key = events_from_{{ source_model }}.customer_key
+        left join events_from_{{ source_model }}
+            on population.customer_key = events_from_{{ source_model }}.customer_key
     {%- endfor %}
 ),
 
 evaluated as (
     select
-        traits.customer_key,
         {%- for definition in customer_segments %}
-        {{ compiled.sql[definition.key] }} as is_in_{{ definition.key }},
+            {{ compiled.sql[definition.key] }} as is_in_{{ definition.key }},
+            {{ compiled.reasons[definition.key] }} as reason_{{ definition.key }},
         {%- endfor %}
-        {%- for definition in customer_segments %}
-        {{ compiled.reasons[definition.key] }} as reason_{{ definition.key }}{{ ',' if not loop.last }}
-        {%- endfor %}
+        traits.customer_key
     from traits
 ),
 
 segment_keys as (
     {%- for definition in customer_segments %}
-    select {{ string_literal(definition.key) }} as segment_key
-    {{- '\n    union all' if not loop.last }}
+        select {{ string_literal(definition.key) }} as segment_key
+        {{- '' if loop.last else ' union all' }}
     {%- endfor %}
 ),
 
@@ -117,7 +105,7 @@ members as (
         segment_keys.segment_key,
         case segment_keys.segment_key
             {%- for definition in customer_segments %}
-            when {{ string_literal(definition.key) }} then evaluated.reason_{{ definition.key }}
+                when {{ string_literal(definition.key) }} then evaluated.reason_{{ definition.key }}
             {%- endfor %}
         end as reason
     from evaluated
@@ -125,7 +113,7 @@ members as (
     where
         case segment_keys.segment_key
             {%- for definition in customer_segments %}
-            when {{ string_literal(definition.key) }} then evaluated.is_in_{{ definition.key }}
+                when {{ string_literal(definition.key) }} then evaluated.is_in_{{ definition.key }}
             {%- endfor %}
         end
 ),
