@@ -1,5 +1,6 @@
--- One row per segment definition with its current size: members at the as-of date and their share
--- of the entity's population (customers without test accounts), and whether the segment is under its
+-- One row per segment definition with its persona (seed segment_personas), its number of offers
+-- (seed segment_offers) and its current size: members at the as-of date and their share of the
+-- entity's population (customers without test accounts), and whether the segment is under its
 -- minimum size. What a marketer browses before picking an audience.
 with
 
@@ -22,6 +23,25 @@ definitions as (
         description,
         rule_json
     from {{ ref('segment_definitions') }}
+),
+
+personas as (
+    select
+        segment_key,
+        persona_name,
+        summary,
+        pain_points,
+        preferred_channel,
+        message_theme
+    from {{ ref('segment_personas') }}
+),
+
+offers as (
+    select
+        segment_key,
+        count(*) as n_offers
+    from {{ ref('segment_offers') }}
+    group by segment_key
 ),
 
 sizes as (
@@ -54,6 +74,12 @@ final as (
         definitions.definition_version,
         definitions.description,
         definitions.rule_json,
+        personas.persona_name,
+        personas.summary as persona_summary,
+        personas.pain_points as persona_pain_points,
+        personas.preferred_channel,
+        personas.message_theme,
+        cast(coalesce(offers.n_offers, 0) as {{ dbt.type_int() }}) as n_offers,
         cast(coalesce(sizes.n_members, 0) as {{ dbt.type_int() }}) as n_members,
         -- rounded in decimal: PostgreSQL has no round(double precision, n)
         cast(round(cast(
@@ -63,6 +89,10 @@ final as (
         coalesce(sizes.n_members, 0) < definitions.min_size as is_under_min_size
     from definitions
     cross join as_of
+    left join personas
+        on definitions.segment_key = personas.segment_key
+    left join offers
+        on definitions.segment_key = offers.segment_key
     left join sizes
         on definitions.segment_key = sizes.segment_key
     left join populations
