@@ -1,8 +1,8 @@
 {#- segment_event_sql(rule, field, context): the SQL boolean of an event condition ("did / did not
     do EVENT at least / at most / exactly N times in the last D days, where PROPERTY op VALUE ..."),
     checked against seeds segment_events and segment_event_properties. The count is a column of the
-    traits relation, one per distinct (event, window, filter) across all segments
-    (context.event_counts); days count as elsewhere in the project: date > as_of_date − D and
+    traits relation, one per distinct (entity, event, window, filter) across all segments
+    (context.event_counts; an account counts the events of all its people); days count as elsewhere in the project: date > as_of_date − D and
     <= as_of_date. Without in_last_days the count is lifetime (up to the as-of date). -#}
 {% macro segment_event_sql(rule, field, context) -%}
     {%- set segment = context.stack[-1] -%}
@@ -60,7 +60,8 @@
         {%- do filter_texts.append(filter['property'] ~ ' ' ~ filter['op'] ~ ' '
             ~ (segment_show(filter['value']) if 'value' in filter else '')) -%}
     {%- endfor -%}
-    {%- set signature = [name, days, filter_sqls] | tojson -%}
+    {%- set entity = context.definitions[segment].entity -%}
+    {%- set signature = [entity, name, days, filter_sqls] | tojson -%}
     {%- set alias = none -%}
     {%- for known in context.event_counts if known.signature == signature -%}
         {%- set alias = known.alias -%}
@@ -68,7 +69,8 @@
     {%- endfor -%}
     {%- if context.get('alias') is none -%}
         {%- do context.event_counts.append({'signature': signature, 'alias': 'event_count_'
-            ~ (context.event_counts | length + 1), 'event': event, 'days': days, 'filter_sqls': filter_sqls}) -%}
+            ~ (context.event_counts | length + 1), 'entity': entity, 'event': event, 'days': days,
+            'filter_sqls': filter_sqls}) -%}
         {%- do context.update({'alias': context.event_counts[-1].alias}) -%}
     {%- endif -%}
     {%- set alias = context.pop('alias') -%}

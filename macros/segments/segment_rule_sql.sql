@@ -53,6 +53,11 @@
                 ~ '; features are the feature_name column of seed feature_catalog') -%}
         {%- endif -%}
         {%- set feature = context.vocabulary.features[name] -%}
+        {%- set entity = context.definitions[segment].entity -%}
+        {%- if feature.entity != entity -%}
+            {%- do segment_error(segment, field ~ '.feature', "feature '" ~ name ~ "' describes an " ~ feature.entity
+                ~ ' (seed feature_catalog), this segment an ' ~ entity) -%}
+        {%- endif -%}
         {%- do context.features_used.update({name: feature}) -%}
         {%- do segment_reason_label(context, segment, name, segment_value_text('traits.' ~ name, feature.data_type)) -%}
         {{ return(segment_compare_sql('traits.' ~ name, feature.data_type, feature.is_set, rule,

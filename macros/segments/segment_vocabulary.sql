@@ -1,5 +1,5 @@
 {#- segment_vocabulary(): what segment rules may name, read from the seeds when a model compiles:
-    features (seed feature_catalog: model, column, type, whether it is a set), events (seed
+    features (seed feature_catalog: entity, model, column, type, whether it is a set), events (seed
     segment_events: source model, id, date and match columns) and event properties (seed
     segment_event_properties, per source model). While dbt parses the project it is empty. -#}
 {% macro segment_vocabulary() -%}
@@ -8,10 +8,11 @@
         {{ return(vocabulary) }}
     {%- endif -%}
     {%- set features = run_query(
-        'select feature_name, model, column_name, data_type, unit from ' ~ ref('feature_catalog')) -%}
+        'select feature_name, entity, model, column_name, data_type, unit from ' ~ ref('feature_catalog')) -%}
     {%- for row in features.rows -%}
         {%- do vocabulary.features.update({row['feature_name']: {
-            'model': row['model'], 'column': row['column_name'], 'data_type': row['data_type'],
+            'entity': row['entity'], 'model': row['model'], 'column': row['column_name'],
+            'data_type': row['data_type'],
             'is_set': (row['unit'] or '').startswith('set of')}}) -%}
     {%- endfor -%}
     {%- set events = run_query(

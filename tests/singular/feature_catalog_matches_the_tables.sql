@@ -1,11 +1,12 @@
 -- The feature catalog and the tables agree: every catalog entry names a column that exists in its
--- model, and every column of customer_features (keys aside) has an entry. One row per problem.
+-- model, and every column of customer_features and account_features (keys and names aside) has an
+-- entry. One row per problem.
 -- depends_on: {{ ref('customer_features') }} {{ ref('dim_customers') }} {{ ref('customer_rfm') }}
 -- depends_on: {{ ref('customer_lifecycle') }} {{ ref('customer_value') }} {{ ref('customer_clv') }}
--- depends_on: {{ ref('customer_churn_risk') }}
+-- depends_on: {{ ref('customer_churn_risk') }} {{ ref('account_features') }}
 {%- set models = ['customer_features', 'dim_customers', 'customer_rfm', 'customer_lifecycle', 'customer_value',
-    'customer_clv', 'customer_churn_risk'] %}
-{%- set not_features = ['customer_key', 'as_of_date'] %}
+    'customer_clv', 'customer_churn_risk', 'account_features'] %}
+{%- set not_features = ['customer_key', 'account_id', 'account_name', 'as_of_date'] %}
 {#- (model_name, column_name) of every column the models have, as one-row selects -#}
 {%- set built = [] %}
 {%- if execute %}
@@ -53,14 +54,14 @@ features_without_an_entry as (
         built_columns.column_name as feature_name,
         built_columns.model_name,
         built_columns.column_name,
-        'customer_features column missing from the catalog' as problem
+        'customer_features or account_features column missing from the catalog' as problem
     from built_columns
     left join catalog
         on
             built_columns.model_name = catalog.model
             and built_columns.column_name = catalog.column_name
     where
-        built_columns.model_name = 'customer_features'
+        built_columns.model_name in ('customer_features', 'account_features')
         and built_columns.column_name not in (
             {%- for column in not_features %}
                 '{{ column }}'{{ ',' if not loop.last }}

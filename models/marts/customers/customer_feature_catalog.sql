@@ -16,6 +16,7 @@ with
 catalog as (
     select
         feature_name,
+        entity,
         model,
         column_name,
         family,
@@ -31,6 +32,7 @@ catalog as (
 final as (
     select
         catalog.feature_name,
+        catalog.entity,
         catalog.model,
         catalog.column_name,
         catalog.family,

@@ -1,7 +1,7 @@
 -- One row per segment definition with its persona (seed segment_personas), its number of offers
 -- (seed segment_offers) and its current size: members at the as-of date and their share of the
--- entity's population (customers without test accounts), and whether the segment is under its
--- minimum size. What a marketer browses before picking an audience.
+-- entity's population (customers without test accounts, or CRM accounts), and whether the segment is
+-- under its minimum size. What a marketer browses before picking an audience.
 with
 
 as_of as (
@@ -58,6 +58,11 @@ populations as (
         count(*) as n_entities
     from {{ ref('dim_customers') }}
     where not is_test_account
+    union all
+    select
+        'account' as entity_type,
+        count(*) as n_entities
+    from {{ ref('account_features') }}
 ),
 
 final as (
