@@ -52,6 +52,7 @@
         'segment_primary_min_count': {'kind': 'int', 'min': 1},
         'segment_primary_max_count': {'kind': 'int', 'min': 1},
         'segment_overlap_near_duplicate_jaccard': share,
+        'segment_history_max_merge_hops': {'kind': 'int', 'min': 1},
         'order_new_arrival_days': day,
         'rfm_window_days': day,
         'rfm_score_levels': {'kind': 'int', 'min': 2},

@@ -1,6 +1,6 @@
 {#- segment_event_sql(rule, field, context): the SQL boolean of an event condition ("did / did not
     do EVENT at least / at most / exactly N times in the last D days, where PROPERTY op VALUE ..."),
-    checked against seeds segment_events and segment_event_properties. The count is a column of the
+    checked against seeds segment_event_types and segment_event_properties. The count is a column of the
     traits relation, one per distinct (entity, event, window, filter) across all segments
     (context.event_counts; an account counts the events of all its people); days count as elsewhere in the project: date > as_of_date − D and
     <= as_of_date. Without in_last_days the count is lifetime (up to the as-of date). -#}
@@ -9,7 +9,7 @@
     {%- set name = rule['event'] -%}
     {%- if name not in context.vocabulary.events -%}
         {%- do segment_error(segment, field ~ '.event', 'unknown event ' ~ segment_show(name)
-            ~ '; events are the event_name column of seed segment_events') -%}
+            ~ '; events are the event_name column of seed segment_event_types') -%}
     {%- endif -%}
     {%- set event = context.vocabulary.events[name] -%}
     {%- set bounds = [] -%}

@@ -1,7 +1,7 @@
 {#- segment_rule_sql(rule, field, context): the SQL boolean of one rule node, checked as it
     compiles. A node is a mapping with exactly one of:
       all: [nodes] (all hold; an empty list holds for everyone), any: [nodes] (at least one holds),
-      not: node, feature: <catalog feature> (with op, value), event: <seed segment_events event>
+      not: node, feature: <catalog feature> (with op, value), event: <seed segment_event_types event>
       (with at_least | at_most | exactly, in_last_days, where, did), in_segment: <key>,
       not_in_segment: <key>.
     Features become columns of the traits relation, event conditions counts (context.event_counts,

@@ -1,6 +1,6 @@
 {#- segment_vocabulary(): what segment rules may name, read from the seeds when a model compiles:
     features (seed feature_catalog: entity, model, column, type, whether it is a set), events (seed
-    segment_events: source model, id, date and match columns) and event properties (seed
+    segment_event_types: source model, id, date and match columns) and event properties (seed
     segment_event_properties, per source model). While dbt parses the project it is empty. -#}
 {% macro segment_vocabulary() -%}
     {%- set vocabulary = {'features': {}, 'events': {}, 'properties': {}} -%}
@@ -17,7 +17,7 @@
     {%- endfor -%}
     {%- set events = run_query(
         'select event_name, source_model, id_column, date_column, match_column, match_value, match_type from '
-        ~ ref('segment_events')) -%}
+        ~ ref('segment_event_types')) -%}
     {%- for row in events.rows -%}
         {%- do vocabulary.events.update({row['event_name']: {
             'source_model': row['source_model'], 'id_column': row['id_column'], 'date_column': row['date_column'],

@@ -1,4 +1,4 @@
--- The segment vocabulary seeds and the tables agree: every column seed segment_events names (id,
+-- The segment vocabulary seeds and the tables agree: every column seed segment_event_types names (id,
 -- date, match) and every property column of seed segment_event_properties exists in its source
 -- model, and every source model has a customer_key. One row per problem.
 -- depends_on: {{ ref('int_web_events_resolved') }} {{ ref('fct_orders') }} {{ ref('fct_order_lines') }}
@@ -31,7 +31,7 @@ events as (
         id_column,
         date_column,
         match_column
-    from {{ ref('segment_events') }}
+    from {{ ref('segment_event_types') }}
 ),
 
 named_columns as (

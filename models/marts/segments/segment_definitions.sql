@@ -1,7 +1,7 @@
 -- One row per segment definition of models/marts/segments/_segment_definitions.yml, as declared
 -- (the rule as JSON) and as compiled (the SQL it became): what dbt docs, BI tools and the catalog
 -- show. Compiling here checks every definition before any membership is computed.
--- depends_on: {{ ref('feature_catalog') }} {{ ref('segment_events') }} {{ ref('segment_event_properties') }}
+-- depends_on: {{ ref('feature_catalog') }} {{ ref('segment_event_types') }} {{ ref('segment_event_properties') }}
 {%- set compiled = segment_compile() %}
 
 with

@@ -2,7 +2,7 @@
 -- reason: the feature values, event counts and segments its rule read. The rules of
 -- models/marts/segments/_segment_definitions.yml compile into this model (macro segment_compile);
 -- macro segment_entity_ctes writes each entity's evaluation (docs/segments.md, "How it compiles").
--- depends_on: {{ ref('feature_catalog') }} {{ ref('segment_events') }} {{ ref('segment_event_properties') }}
+-- depends_on: {{ ref('feature_catalog') }} {{ ref('segment_event_types') }} {{ ref('segment_event_properties') }}
 -- depends_on: {{ ref('customer_features') }} {{ ref('customer_rfm') }} {{ ref('customer_lifecycle') }}
 -- depends_on: {{ ref('customer_value') }} {{ ref('customer_clv') }} {{ ref('customer_churn_risk') }}
 -- depends_on: {{ ref('dim_customers') }} {{ ref('account_features') }}
