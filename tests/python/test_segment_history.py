@@ -1,0 +1,139 @@
+"""Segment history across runs: the project is built at three as-of dates in a row (2025-10-31,
+2025-11-30, 2025-12-31) on a copy of the warehouse, and segment_membership_history and
+segment_transitions must equal what this test derives on its own from segment_membership_log and
+identity_merge_log: stays of consecutive logged dates, primary-segment moves between consecutive
+dates, with past customer keys followed to today's. The hand-computed cases are dbt unit tests
+(models/marts/segments/_segments__models.yml); this checks the incremental log over real runs.
+
+Needs `make build` (warehouse and raw data); skips cleanly otherwise.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import subprocess
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import duckdb
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+DBT = Path(sys.executable).parent / "dbt"
+WAREHOUSE = Path(os.environ.get("DUCKDB_PATH", ROOT / "data" / "warehouse.duckdb"))
+RAW = Path(os.environ.get("RAW_DATA_ROOT", ROOT / "data" / "raw"))
+AS_OF_DATES = ("2025-10-31", "2025-11-30", "2025-12-31")
+PROJECT_PARTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests", "analyses")
+
+pytestmark = pytest.mark.skipif(not WAREHOUSE.exists() or not RAW.is_dir(),
+                                reason="needs a built warehouse and raw data: run `make build` first")
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory) -> duckdb.DuckDBPyConnection:
+    work = tmp_path_factory.mktemp("history")
+    for part in PROJECT_PARTS:
+        source = ROOT / part
+        (shutil.copytree if source.is_dir() else shutil.copy2)(source, work / part)
+    db = work / "warehouse.duckdb"
+    shutil.copy2(WAREHOUSE, db)
+    env = dict(os.environ, DO_NOT_TRACK="1", DBT_PROFILES_DIR=str(work), RAW_DATA_ROOT=str(RAW), DUCKDB_PATH=str(db))
+    for as_of in AS_OF_DATES:
+        result = subprocess.run(
+            [str(DBT), "run", "--select", "+segment_transitions", "+segment_membership_history",
+             "--vars", f"{{as_of_date: {as_of}}}"],
+            cwd=work, env=env, capture_output=True, text=True, timeout=900)
+        assert result.returncode == 0, f"dbt run at {as_of} failed:\n{result.stdout[-3000:]}"
+    con = duckdb.connect(str(db), read_only=True)
+    yield con
+    con.close()
+
+
+def current_keys(con: duckdb.DuckDBPyConnection) -> dict[str, str | None]:
+    """Past customer key -> today's key (None: retired without a survivor), merges followed in a row."""
+    merges = dict(con.execute(
+        "select retired_customer_key, surviving_customer_key from marts.identity_merge_log").fetchall())
+
+    def follow(key: str) -> str | None:
+        seen = set()
+        while key in merges and key not in seen:
+            seen.add(key)
+            key = merges[key]
+            if key is None:
+                return None
+        return key
+
+    return {key: follow(key) for key in merges}
+
+
+def logged(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+    remap = current_keys(con)
+    rows = set()
+    for as_of, entity_type, key, segment, is_primary in con.execute(
+            "select as_of_date, entity_type, entity_key, segment_key, is_primary_segment"
+            " from marts.segment_membership_log").fetchall():
+        if entity_type == "customer" and key in remap:
+            key = remap[key]
+            if key is None:
+                continue
+        rows.add((as_of, entity_type, key, segment, is_primary))
+    return sorted(rows)
+
+
+def test_three_runs_are_logged(warehouse: duckdb.DuckDBPyConnection) -> None:
+    dates = [str(d) for (d,) in warehouse.execute(
+        "select distinct as_of_date from marts.segment_membership_log order by 1").fetchall()]
+    assert dates == list(AS_OF_DATES)
+    per_date = dict(warehouse.execute(
+        "select as_of_date, count(*) from marts.segment_membership_log group by 1").fetchall())
+    assert all(n > 0 for n in per_date.values())
+
+
+def test_history_matches_the_log(warehouse: duckdb.DuckDBPyConnection) -> None:
+    dates = sorted({row[0] for row in logged(warehouse)})
+    position = {d: i for i, d in enumerate(dates)}
+    present = defaultdict(list)
+    for as_of, entity_type, key, segment, _ in logged(warehouse):
+        present[(entity_type, key, segment)].append(position[as_of])
+    expected = set()
+    for (entity_type, key, segment), positions in present.items():
+        positions = sorted(set(positions))
+        start = previous = positions[0]
+        for p in [*positions[1:], None]:
+            if p is not None and p == previous + 1:
+                previous = p
+                continue
+            valid_to = dates[previous + 1] if previous + 1 < len(dates) else None
+            expected.add((entity_type, key, segment, dates[start], valid_to, previous - start + 1))
+            if p is not None:
+                start = previous = p
+    actual = set(warehouse.execute(
+        "select entity_type, entity_key, segment_key, valid_from, valid_to, n_as_of_dates"
+        " from marts.segment_membership_history").fetchall())
+    assert actual == expected, (sorted(actual - expected)[:5], sorted(expected - actual)[:5])
+    # the three runs moved people: some stays ended, some began after the first date
+    assert any(row[4] is not None for row in actual) and any(row[3] != dates[0] for row in actual)
+
+
+def test_transitions_match_the_log(warehouse: duckdb.DuckDBPyConnection) -> None:
+    primaries: dict[tuple, str] = {}
+    for as_of, entity_type, key, segment, is_primary in logged(warehouse):
+        if is_primary:
+            slot = (as_of, entity_type, key)
+            primaries[slot] = min(segment, primaries.get(slot, segment))
+    dates = sorted({slot[0] for slot in primaries})
+    expected = Counter()
+    for before, after in itertools.pairwise(dates):
+        entities = {(e, k) for (d, e, k) in primaries if d in (before, after)}
+        for entity_type, key in entities:
+            expected[(before, after, entity_type, primaries.get((before, entity_type, key)),
+                      primaries.get((after, entity_type, key)))] += 1
+    actual = Counter({row[:5]: row[5] for row in warehouse.execute(
+        "select from_as_of_date, to_as_of_date, entity_type, from_segment_key, to_segment_key, n_entities"
+        " from marts.segment_transitions").fetchall()})
+    assert actual == expected
+    moved = sum(n for (_, _, _, f, t), n in actual.items() if f != t)
+    assert moved > 0, "nobody changed primary segment over two months: the log did not move"
