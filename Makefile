@@ -55,7 +55,7 @@ build: dbt-build ## Set everything up and run the main job on DuckDB
 
 lint: setup score conventions ## dbt-score, dbt-bouncer, sqlfluff (dbt templater) and ruff
 	$(VENV)/bin/sqlfluff lint --processes 2 models tests/singular analyses
-	$(VENV)/bin/ruff check scripts tests
+	$(VENV)/bin/ruff check scripts tests models
 
 score: setup ## dbt-score: metadata grades, project >= 9.5 and every item >= 9.0 (pyproject.toml)
 	$(VENV)/bin/dbt-score lint --run-dbt-parse --show failing-items

@@ -38,7 +38,7 @@ START = 0.0  # every optimization starts at log(parameter) = 0, i.e. all paramet
 def _group(frame: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, ...]:
     """Unique rows of `columns` (sorted, so the fit is deterministic) and how many customers each has."""
     grouped = frame.groupby(columns, sort=True).size().reset_index(name="n")
-    return tuple(grouped[c].to_numpy(dtype=float) for c in columns) + (grouped["n"].to_numpy(dtype=float),)
+    return (*(grouped[c].to_numpy(dtype=float) for c in columns), grouped["n"].to_numpy(dtype=float))
 
 
 def bgnbd_log_likelihood(

@@ -1,7 +1,7 @@
--- One row per CRM account (stg_crm__accounts) as of the as-of date: firmographics, the technology
--- stack in use (int_account_technographics), its people's activity rolled up (customer_features of
--- the people whose golden record names the account, test accounts left out) and the buying stage
--- that activity puts it in. What account (ABM) segments are written on.
+-- One row per CRM account (int_account_firmographics) at the as-of date: firmographics, the
+-- technology stack in use (int_account_technographics), its people's activity rolled up
+-- (customer_features of the people whose golden record names the account, test accounts left out)
+-- and the buying stage that activity puts it in. What account (ABM) segments are written on.
 {%- set technology_groups = fixed_key_var_items('customer_features_technology_categories') %}
 {%- set expansion_min_orders = checked_var('account_expansion_min_orders') %}
 {%- set expansion_min_buyers = checked_var('account_expansion_min_buying_contacts') %}
@@ -22,7 +22,7 @@ accounts as (
         employee_band,
         revenue_band,
         country_code
-    from {{ ref('stg_crm__accounts') }}
+    from {{ ref('int_account_firmographics') }}
 ),
 
 technographics as (
