@@ -49,6 +49,7 @@
         'account_expansion_min_buying_contacts': {'kind': 'int', 'min': 1},
         'account_evaluation_min_sessions': {'kind': 'int', 'min': 1},
         'segment_families': {'kind': 'text_list'},
+        'segment_default_max_share': share,
         'segment_primary_min_count': {'kind': 'int', 'min': 1},
         'segment_primary_max_count': {'kind': 'int', 'min': 1},
         'segment_overlap_near_duplicate_jaccard': share,

@@ -1,7 +1,7 @@
 {#- segment_definitions(): the segments declared under meta.segments of model segment_definitions
     (models/marts/segments/_segment_definitions.yml), each checked field by field: required fields
     present, no unknown field, types, family in var segment_families, entity customer or account,
-    keys unique and usable as column names. Rules are checked when they compile
+    keys unique and usable as column names; max_share defaults to var segment_default_max_share. Rules are checked when they compile
     (segment_compile). Returns a list of mappings with every optional field filled in. While dbt
     parses the project (execute false) the definitions are not read and the list is empty. -#}
 {% macro segment_definitions() -%}
@@ -18,7 +18,7 @@
     {%- set families = checked_var('segment_families') -%}
     {%- set required = {'key': 'text', 'name': 'text', 'family': 'text', 'entity': 'text', 'description': 'text',
         'rule': 'mapping', 'priority': 'int', 'min_size': 'int', 'owner': 'text', 'version': 'int'} -%}
-    {%- set optional = {'is_primary': 'bool'} -%}
+    {%- set optional = {'is_primary': 'bool', 'max_share': 'share'} -%}
     {%- set definitions = [] -%}
     {%- set seen = {} -%}
     {%- for item in declared -%}
@@ -39,10 +39,12 @@
             {%- set ok = (kind == 'text' and value is string and value | trim != '')
                 or (kind == 'mapping' and value is mapping)
                 or (kind == 'int' and value is number and value is not boolean and value == value | int)
-                or (kind == 'bool' and value is boolean) -%}
+                or (kind == 'bool' and value is boolean)
+                or (kind == 'share' and value is number and value is not boolean and value > 0 and value <= 1) -%}
             {%- if not ok -%}
                 {%- do segment_error(label, field, 'must be ' ~ {'text': 'non-empty text', 'mapping':
-                    'a condition (a mapping)', 'int': 'a whole number', 'bool': 'true or false'}[kind]
+                    'a condition (a mapping)', 'int': 'a whole number', 'bool': 'true or false',
+                    'share': 'a share above 0 and at most 1'}[kind]
                     ~ ', not ' ~ segment_show(value)) -%}
             {%- endif -%}
         {%- endfor -%}
@@ -66,7 +68,7 @@
             {%- do segment_error(key, 'min_size' if item['min_size'] < 0 else 'version',
                 'min_size must be 0 or more and version 1 or more') -%}
         {%- endif -%}
-        {%- set definition = {'is_primary': false} -%}
+        {%- set definition = {'is_primary': false, 'max_share': checked_var('segment_default_max_share')} -%}
         {%- do definition.update(item) -%}
         {%- do definitions.append(definition) -%}
     {%- endfor -%}

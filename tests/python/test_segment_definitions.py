@@ -117,6 +117,9 @@ BAD_DEFINITIONS = {
     "missing field": (
         lambda segments: segments.append({k: v for k, v in segment("no_owner", {"all": []}).items() if k != "owner"}),
         "Segment definition 'no_owner', field 'owner': missing"),
+    "share out of range": (
+        add(segment("everybody", {"all": []}, max_share=1.5)),
+        "Segment definition 'everybody', field 'max_share': must be a share above 0 and at most 1, not 1.5"),
     "unknown family": (
         add(segment("astrology", {"all": []}, family="zodiac")),
         "Segment definition 'astrology', field 'family': unknown family 'zodiac'"),

@@ -70,6 +70,11 @@ def model(dbt, session):  # the signature dbt calls
 
     inputs = dbt.ref("customer_cluster_inputs").df().sort_values("customer_key", kind="stable")
     x = inputs[[f"z_{f}" for f in features]].to_numpy(dtype=float)
+    if len(x) <= k_min:  # too few buyers to form k_min clusters (a tiny or order-less data set): none
+        return pd.DataFrame({"cluster_label": pd.Series(dtype="int64"), "feature_name": pd.Series(dtype="str"),
+                             "centroid_z": pd.Series(dtype="float64"), "n_clusters": pd.Series(dtype="int64"),
+                             "silhouette": pd.Series(dtype="float64"),
+                             "n_fitted_customers": pd.Series(dtype="int64")})
     fitted, scores = choose_k(x, k_min, k_max, sample_size, random_state)
     sizes = np.bincount(fitted.labels_, minlength=fitted.n_clusters)
     labels = stable_labels(fitted.cluster_centers_, sizes, previous_centroids(session, str(dbt.this), features))

@@ -1,7 +1,7 @@
 -- One row per segment definition with its persona (seed segment_personas), its number of offers
 -- (seed segment_offers) and its current size: members at the as-of date and their share of the
 -- entity's population (customers without test accounts, or CRM accounts), and whether the segment is
--- under its minimum size. What a marketer browses before picking an audience.
+-- under its minimum size or over its maximum share. What a marketer browses before picking an audience.
 with
 
 as_of as (
@@ -18,6 +18,7 @@ definitions as (
         is_primary,
         priority,
         min_size,
+        max_share,
         owner,
         definition_version,
         description,
@@ -75,6 +76,7 @@ final as (
         definitions.is_primary,
         definitions.priority,
         definitions.min_size,
+        definitions.max_share,
         definitions.owner,
         definitions.definition_version,
         definitions.description,
@@ -86,12 +88,14 @@ final as (
         personas.message_theme,
         cast(coalesce(offers.n_offers, 0) as {{ dbt.type_int() }}) as n_offers,
         cast(coalesce(sizes.n_members, 0) as {{ dbt.type_int() }}) as n_members,
-        -- rounded in decimal: PostgreSQL has no round(double precision, n)
-        cast(round(cast(
+        -- rounded in decimal: PostgreSQL has no round(double precision, n); 0 for an empty population
+        cast(coalesce(round(cast(
             cast(coalesce(sizes.n_members, 0) as {{ type_double() }}) / nullif(populations.n_entities, 0)
             as decimal(18, 12)
-        ), 6) as {{ type_double() }}) as member_share,
-        coalesce(sizes.n_members, 0) < definitions.min_size as is_under_min_size
+        ), 6), 0) as {{ type_double() }}) as member_share,
+        coalesce(sizes.n_members, 0) < definitions.min_size as is_under_min_size,
+        coalesce(cast(sizes.n_members as {{ type_double() }}) / nullif(populations.n_entities, 0), 0)
+        > definitions.max_share as is_over_max_share
     from definitions
     cross join as_of
     left join personas
