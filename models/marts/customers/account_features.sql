@@ -83,7 +83,8 @@ final as (
         accounts.industry,
         accounts.employee_band,
         accounts.revenue_band,
-        accounts.country_code,
+        -- a string on every engine (Spark keeps the seed's varchar(2) in the column type)
+        cast(accounts.country_code as {{ dbt.type_string() }}) as country_code,
         {%- for name, codes in technology_groups %}
             coalesce(technographics.has_tech_{{ name }}, false) as has_tech_{{ name }},
         {%- endfor %}

@@ -81,11 +81,12 @@ final as (
         definitions.definition_version,
         definitions.description,
         definitions.rule_json,
-        personas.persona_name,
-        personas.summary as persona_summary,
-        personas.pain_points as persona_pain_points,
-        personas.preferred_channel,
-        personas.message_theme,
+        -- strings on every engine (Spark keeps the seed's varchar(n) in the column type)
+        cast(personas.persona_name as {{ dbt.type_string() }}) as persona_name,
+        cast(personas.summary as {{ dbt.type_string() }}) as persona_summary,
+        cast(personas.pain_points as {{ dbt.type_string() }}) as persona_pain_points,
+        cast(personas.preferred_channel as {{ dbt.type_string() }}) as preferred_channel,
+        cast(personas.message_theme as {{ dbt.type_string() }}) as message_theme,
         cast(coalesce(offers.n_offers, 0) as {{ dbt.type_int() }}) as n_offers,
         cast(coalesce(sizes.n_members, 0) as {{ dbt.type_int() }}) as n_members,
         -- rounded in decimal: PostgreSQL has no round(double precision, n); 0 for an empty population
