@@ -7,17 +7,6 @@
 {%- set models = ['customer_features', 'dim_customers', 'customer_rfm', 'customer_lifecycle', 'customer_value',
     'customer_clv', 'customer_churn_risk', 'account_features'] %}
 {%- set not_features = ['customer_key', 'account_id', 'account_name', 'as_of_date'] %}
-{#- (model_name, column_name) of every column the models have, as one-row selects -#}
-{%- set built = [] %}
-{%- if execute %}
-    {%- for model in models %}
-        {%- for column in adapter.get_columns_in_relation(ref(model)) %}
-            {%- do built.append("select '" ~ model ~ "' as model_name, '" ~ column.name | lower ~ "' as column_name") %}
-        {%- endfor %}
-    {%- endfor %}
-{%- else %}
-    {%- do built.append("select '' as model_name, '' as column_name") %}
-{%- endif %}
 with
 
 catalog as (
@@ -29,10 +18,7 @@ catalog as (
 ),
 
 built_columns as (
-    {%- for row in built %}
-        {{ row }}
-        {{- '' if loop.last else ' union all' }}
-    {%- endfor %}
+    {{ built_columns_sql(models) }}
 ),
 
 entries_without_a_column as (

@@ -5,23 +5,10 @@
 -- depends_on: {{ ref('int_email_events_resolved') }} {{ ref('int_support_tickets_resolved') }}
 {%- set models = ['int_web_events_resolved', 'fct_orders', 'fct_order_lines', 'int_email_events_resolved',
     'int_support_tickets_resolved'] %}
-{%- set built = [] %}
-{%- if execute %}
-    {%- for model in models %}
-        {%- for column in adapter.get_columns_in_relation(ref(model)) %}
-            {%- do built.append("select '" ~ model ~ "' as model_name, '" ~ column.name | lower ~ "' as column_name") %}
-        {%- endfor %}
-    {%- endfor %}
-{%- else %}
-    {%- do built.append("select '' as model_name, '' as column_name") %}
-{%- endif %}
 with
 
 built_columns as (
-    {%- for row in built %}
-        {{ row }}
-        {{- '' if loop.last else ' union all' }}
-    {%- endfor %}
+    {{ built_columns_sql(models) }}
 ),
 
 events as (

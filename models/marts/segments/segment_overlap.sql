@@ -35,27 +35,36 @@ shared as (
     group by membership_a.entity_type, membership_a.segment_key, membership_b.segment_key
 ),
 
-final as (
+pairs as (
     select
-        shared.segment_a || '|' || shared.segment_b as segment_pair,
         shared.entity_type,
         shared.segment_a,
         shared.segment_b,
-        cast(sizes_a.n_members as {{ dbt.type_int() }}) as n_members_a,
-        cast(sizes_b.n_members as {{ dbt.type_int() }}) as n_members_b,
-        cast(shared.n_both as {{ dbt.type_int() }}) as n_members_both,
-        -- rounded in decimal: PostgreSQL has no round(double precision, n)
-        cast(round(cast(
-            cast(shared.n_both as {{ type_double() }}) / (sizes_a.n_members + sizes_b.n_members - shared.n_both)
-            as decimal(18, 12)
-        ), 6) as {{ type_double() }}) as jaccard_index,
+        sizes_a.n_members as n_members_a,
+        sizes_b.n_members as n_members_b,
+        shared.n_both,
         cast(shared.n_both as {{ type_double() }}) / (sizes_a.n_members + sizes_b.n_members - shared.n_both)
-        >= {{ checked_var('segment_overlap_near_duplicate_jaccard') }} as is_near_duplicate
+            as jaccard
     from shared
     inner join sizes as sizes_a
         on shared.segment_a = sizes_a.segment_key
     inner join sizes as sizes_b
         on shared.segment_b = sizes_b.segment_key
+),
+
+final as (
+    select
+        segment_a || '|' || segment_b as segment_pair,
+        entity_type,
+        segment_a,
+        segment_b,
+        cast(n_members_a as {{ dbt.type_int() }}) as n_members_a,
+        cast(n_members_b as {{ dbt.type_int() }}) as n_members_b,
+        cast(n_both as {{ dbt.type_int() }}) as n_members_both,
+        -- rounded in decimal: PostgreSQL has no round(double precision, n)
+        cast(round(cast(jaccard as decimal(18, 12)), 6) as {{ type_double() }}) as jaccard_index,
+        jaccard >= {{ checked_var('segment_overlap_near_duplicate_jaccard') }} as is_near_duplicate
+    from pairs
 )
 
 select * from final
