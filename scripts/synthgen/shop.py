@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pyarrow as pa
@@ -62,12 +62,102 @@ def alt_variant(rng: np.random.Generator, n: int) -> np.ndarray:
     return v
 
 
+@dataclass
+class _Lines:
+    """Order lines: order, product, quantity and (once priced) money in local cents."""
+    n: np.ndarray  # lines per order
+    start: np.ndarray  # first line of each order
+    order: np.ndarray  # order row of each line
+    qty: np.ndarray
+    product: np.ndarray
+    regular: np.ndarray | None = None  # regular unit price
+    price: np.ndarray | None = None  # unit price paid
+    on_sale: np.ndarray | None = None
+    disc: np.ndarray | None = None  # line discount
+    net: np.ndarray | None = None  # price * qty - disc
+
+
+@dataclass
+class _Money:
+    """Order totals in local cents, and the discount codes used."""
+    subtotal: np.ndarray
+    disc: np.ndarray
+    shipping: np.ndarray
+    tax: np.ndarray
+    total: np.ndarray
+    code_text_idx: np.ndarray  # into code_vocab, -1 none
+    code_vocab: pa.Array
+
+
+@dataclass
+class _Life:
+    """What happened to each order after it was placed (UTC seconds, status codes)."""
+    cancelled: np.ndarray
+    cancel_at: np.ndarray
+    cancel_refund: np.ndarray  # cancelled and refunded
+    refund_at: np.ndarray
+    refunded: np.ndarray
+    full: np.ndarray  # fully refunded
+    fin: np.ndarray  # index into FIN_VOCAB
+    ful: np.ndarray  # index into FUL_VOCAB, -1 unfulfilled
+    processed: np.ndarray
+    updated: np.ndarray
+    loaded: np.ndarray
+
+
 def make_orders(world: World, people: People, ident: Identity, rng: np.random.Generator
                 ) -> tuple[Orders, dict[str, pa.Table]]:
+    """Orders of the chunk's persons with lines, refunds, older versions and duplicate exports."""
+    owner, rank, ts, day, counts, first_pos = _order_times(world, people, rng)
+    n = len(owner)
+    test, guest, pos = _channel(people, rng, owner, rank)
+    cur = people.currency[owner]
+    lines, spend = _line_products(world, people, rng, owner, day, ts)
+    lines = _line_prices(world, rng, lines, cur, day)
+    money = _order_money(world, people, rng, owner, rank, day, cur, guest, test, pos,
+                         np.bincount(lines.order, weights=lines.net, minlength=n).astype(np.int64))
+    life = _lifecycle(world, rng, ts, test, pos, lines.n)
+    order_id, order_number, line_id = _order_ids(world, n, len(lines.order))
+    ecodes, emails, phones, has_phone, pfmt = _emails_phones(people, ident, rng, owner, guest, pos)
+    off, var = _text_offsets(world, people, rng, owner, ts, pos)
+    orders_tbl = _orders_table(world, people, rng, owner, order_id, order_number, emails, phones,
+                               ts, life, cur, money, guest, pos, test, off, var)
+    old, old_idx = _older_versions(world, rng, orders_tbl, life, off, var)
+    n_dup = round(config.RATES["order_exact_duplicate"] * n)
+    dup_idx = np.sort(rng.choice(n, n_dup, replace=False)) if n_dup else np.zeros(0, int)
+    dups = orders_tbl.take(pa.array(dup_idx))
+    lines_tbl = _lines_table(world, lines, order_id, line_id, ts)
+    refunds_tbl, rl_tbl = _refund_tables(world, rng, lines, life, money, order_id, line_id, cur,
+                                         off, var)
+    account_created, first_order, last_order = _person_dates(people, owner, ts, guest, counts,
+                                                             first_pos)
+    info = Orders(owner=owner, rank=rank, ts=ts, order_id=order_id, guest=guest, pos=pos,
+                  currency=cur, total_cents=money.total, cancelled=life.cancelled,
+                  refunded=life.refunded, line_start=lines.start, n_lines=lines.n,
+                  line_product=lines.product, line_qty=lines.qty, line_price=lines.price,
+                  line_on_sale=lines.on_sale, email_codes=ecodes, guest_email_codes=ecodes[guest],
+                  account_created=account_created, first_order=first_order,
+                  last_order=last_order, spend_usd=spend)
+    tables = {
+        "shopify.orders": pa.concat_tables([orders_tbl, old, dups]),
+        "shopify.order_lines": lines_tbl,
+        "shopify.refunds": refunds_tbl,
+        "shopify.refund_lines": rl_tbl,
+    }
+    info.old_version_ids = order_id[old_idx]
+    info.phone_codes = (owner * 5 + pfmt)[has_phone]
+    info.dup_ids = order_id[dup_idx]
+    return info, tables
+
+
+def _order_times(world: World, people: People, rng: np.random.Generator
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Make every order's owner, rank, time and day (sorted by owner, then time).
+
+    Also returns each person's order count and first order row.
+    """
     w = world.window
     D = float(w.n_days)
-    R = config.RATES
-    O = config.ORDERS  # noqa: E741 (short aliases of the config tables, as D and R)
     owner, rank, frac = repeat_times(rng, people)
     acq = people.acq_op[owner]
     op = np.where(rank == 0, acq, acq + frac * (D - acq))
@@ -80,16 +170,30 @@ def make_orders(world: World, people: People, ident: Identity, rng: np.random.Ge
     first_pos = np.concatenate([[0], np.cumsum(counts)[:-1]])
     rank = np.arange(n) - first_pos[owner]
     day = (ts - w.start) // DAY
+    return owner, rank, ts, day, counts, first_pos
 
-    # ---- who / where
+
+def _channel(people: People, rng: np.random.Generator, owner: np.ndarray, rank: np.ndarray
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Make which orders are test orders, guest checkouts and in-store (POS) orders."""
+    n = len(owner)
     test = people.is_test[owner]
-    guest = people.guest_only[owner] | ((rank > 0) & (rng.random(n) < R["guest_order_registered"])
+    guest = people.guest_only[owner] | ((rank > 0) & (rng.random(n)
+                                                      < config.RATES["guest_order_registered"])
                                         & ~test)
     store_shopper = rng.random(people.n) < 0.20
     pos = store_shopper[owner] & (rng.random(n) < config.ORDERS["pos_share"] / 0.20)
-    cur = people.currency[owner]
+    return test, guest, pos
 
-    # ---- lines
+
+def _line_products(world: World, people: People, rng: np.random.Generator, owner: np.ndarray,
+                   day: np.ndarray, ts: np.ndarray) -> tuple[_Lines, np.ndarray]:
+    """Make order lines: quantity and a published product near each line's spend target.
+
+    Also returns each order's spend target (USD).
+    """
+    O = config.ORDERS  # noqa: E741 (short alias of the config table)
+    n = len(owner)
     n_lines = np.minimum(rng.geometric(O["lines_geometric_p"], n), 6)
     line_start = np.concatenate([[0], np.cumsum(n_lines)[:-1]])
     L = int(n_lines.sum())
@@ -120,23 +224,36 @@ def make_orders(world: World, people: People, ident: Identity, rng: np.random.Ge
     if unpublished.any():  # fall back to the launch catalogue
         launch = np.nonzero(world.p_pub_day < 3)[0]
         best[unpublished] = launch[rng.integers(0, len(launch), int(unpublished.sum()))]
-    product = best
-    lcur = cur[lo]
+    return _Lines(n=n_lines, start=line_start, order=lo, qty=qty, product=best), spend
+
+
+def _line_prices(world: World, rng: np.random.Generator, lines: _Lines, cur: np.ndarray,
+                 day: np.ndarray) -> _Lines:
+    """Make each line's regular and paid unit price, sale flag, line discount and net amount."""
+    product = lines.product
+    line_day = day[lines.order]
+    lcur = cur[lines.order]
     regular = world.to_local_cents(world.p_usd_cents[product], lcur, line_day)
     pct = world.on_sale_pct(product, line_day)
     zero = world.zero_decimal[lcur]
     sale_price = np.where(zero, np.round(regular * (1 - pct) / 100) * 100,
                           np.round(regular * (1 - pct))).astype(np.int64)
     price = np.where(pct > 0, sale_price, regular)
-    on_sale = pct > 0
-    gross = price * qty
-    has_ldisc = rng.random(L) < O["line_discount_share"]
+    gross = price * lines.qty
+    has_ldisc = rng.random(len(lines.order)) < config.ORDERS["line_discount_share"]
     ldisc = np.where(has_ldisc, np.round(gross * 0.10), 0).astype(np.int64)
     ldisc = np.where(zero, np.round(ldisc / 100) * 100, ldisc).astype(np.int64)
-    net = gross - ldisc
-    subtotal = np.bincount(lo, weights=net, minlength=n).astype(np.int64)
+    return replace(lines, regular=regular, price=price, on_sale=pct > 0, disc=ldisc,
+                   net=gross - ldisc)
 
-    # ---- discount codes
+
+def _order_money(world: World, people: People, rng: np.random.Generator, owner: np.ndarray,
+                 rank: np.ndarray, day: np.ndarray, cur: np.ndarray, guest: np.ndarray,
+                 test: np.ndarray, pos: np.ndarray, subtotal: np.ndarray) -> _Money:
+    """Make each order's discount codes, discount, shipping, tax and total."""
+    w = world.window
+    O = config.ORDERS  # noqa: E741 (short alias of the config table)
+    n = len(owner)
     codes = world.code_vocab_list
     code_idx = np.full(n, -1)
     welcome = (rank == 0) & ~guest & (rng.random(n) < O["welcome_code_share"])
@@ -160,8 +277,7 @@ def make_orders(world: World, people: People, ident: Identity, rng: np.random.Ge
     fs = codes.index("FREESHIP")
     code_text_idx = np.where(code_idx >= 0, code_idx + np.where(freeship, len(codes), 0),
                              np.where(freeship, fs, -1))
-
-    # ---- shipping & tax
+    # shipping & tax
     sub_usd = subtotal * world.fx[cur, np.clip(day, 0, w.n_days - 1)] / 100.0
     ship_fee = world.to_local_cents(np.full(n, int(O["shipping_usd"] * 100)), cur, day, charm=False)
     shipping = np.where(pos | freeship | (sub_usd >= O["free_shipping_usd"]), 0, ship_fee)
@@ -169,9 +285,16 @@ def make_orders(world: World, people: People, ident: Identity, rng: np.random.Ge
     tax = np.round(taxable * world.cc_tax[people.country[owner]]).astype(np.int64)
     tax = np.where(ozero, np.round(tax / 100) * 100, tax).astype(np.int64)
     total = subtotal - disc + shipping + tax
+    return _Money(subtotal=subtotal, disc=disc, shipping=shipping, tax=tax, total=total,
+                  code_text_idx=code_text_idx, code_vocab=code_vocab)
 
-    # ---- lifecycle
-    end = w.end
+
+def _lifecycle(world: World, rng: np.random.Generator, ts: np.ndarray, test: np.ndarray,
+               pos: np.ndarray, n_lines: np.ndarray) -> _Life:
+    """Make cancellations, refunds, fulfilment, statuses and update / load times."""
+    R = config.RATES
+    end = world.window.end
+    n = len(ts)
     cancelled = (rng.random(n) < R["cancelled_order"]) & ~test
     cancel_at = np.minimum(ts + rng.integers(600, 36 * 3600, n), end - 60)
     cancel_refund = cancelled & (rng.random(n) < 0.4)
@@ -196,14 +319,40 @@ def make_orders(world: World, people: People, ident: Identity, rng: np.random.Ge
     updated = np.maximum(updated, np.where(refunded, refund_at, 0))
     updated = np.minimum(updated, end - 60)
     loaded = np.minimum(updated + rng.integers(300, 6 * 3600, n), end - 1)
+    return _Life(cancelled=cancelled, cancel_at=cancel_at, cancel_refund=cancel_refund,
+                 refund_at=refund_at, refunded=refunded, full=full, fin=fin, ful=ful,
+                 processed=processed, updated=updated, loaded=loaded)
 
-    # ---- ids
+
+def _order_ids(world: World, n: int, n_lines: int) -> tuple[np.ndarray, pa.Array, np.ndarray]:
+    """Make order ids, order numbers and order line ids from the running counters."""
     oid_seq = world.counters.take("order", n)
     order_id = 5_800_000_000_000 + oid_seq * 7 + 3
     order_number = tx.join("#", tx.int_str(1001 + oid_seq))
-    line_id = 13_000_000_000_000 + world.counters.take("order_line", L) * 3 + 1
+    line_id = 13_000_000_000_000 + world.counters.take("order_line", n_lines) * 3 + 1
+    return order_id, order_number, line_id
 
-    # ---- emails / phones
+
+def _text_offsets(world: World, people: People, rng: np.random.Generator, owner: np.ndarray,
+                  ts: np.ndarray, pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Make each order's text-timestamp offset (minutes) and format variant.
+
+    Web orders use the shop's offset; POS orders the store's (person's) local offset.
+    """
+    w = world.window
+    n = len(owner)
+    off_shop = w.offset_minutes(ts, np.full(n, SHOP_TZ[0]), np.full(n, SHOP_TZ[1]))
+    off_local = w.offset_minutes(ts, people.tz_std[owner], people.tz_rule[owner])
+    off = np.where(pos, off_local, off_shop)
+    return off, alt_variant(rng, n)
+
+
+def _emails_phones(people: People, ident: Identity, rng: np.random.Generator, owner: np.ndarray,
+                   guest: np.ndarray, pos: np.ndarray
+                   ) -> tuple[np.ndarray, pa.Array, pa.Array, np.ndarray, np.ndarray]:
+    """Make each order's email (code and text) and phone (text, presence and format)."""
+    R = config.RATES
+    n = len(owner)
     person_local = owner
     slot = np.where(guest & people.has_secondary[owner] & ~people.guest_only[owner]
                     & (rng.random(n) < 0.5), 1, 0)
@@ -214,49 +363,57 @@ def make_orders(world: World, people: People, ident: Identity, rng: np.random.Ge
     pfmt = draw_phone_format(rng, n)
     phones = ident.phones(person_local, pfmt)
     phones = tx.where(has_phone, phones, pa.nulls(n, pa.string()))
+    return ecodes, emails, phones, has_phone, pfmt
 
-    # ---- text timestamps: shop offset; POS orders use the store's (person's) local offset
-    off_shop = w.offset_minutes(ts, np.full(n, SHOP_TZ[0]), np.full(n, SHOP_TZ[1]))
-    off_local = w.offset_minutes(ts, people.tz_std[owner], people.tz_rule[owner])
-    off = np.where(pos, off_local, off_shop)
-    var = alt_variant(rng, n)
 
-    def iso(x: np.ndarray, mask: np.ndarray | None = None) -> pa.Array:
-        return w.iso(x, off, var, mask)
-
-    cur_idx = cur + np.where(rng.random(n) < R["currency_lower_case"], len(world.currencies), 0)
+def _orders_table(world: World, people: People, rng: np.random.Generator, owner: np.ndarray,
+                  order_id: np.ndarray, order_number: pa.Array, emails: pa.Array, phones: pa.Array,
+                  ts: np.ndarray, life: _Life, cur: np.ndarray, money: _Money, guest: np.ndarray,
+                  pos: np.ndarray, test: np.ndarray, off: np.ndarray, var: np.ndarray) -> pa.Table:
+    """Make the shopify.orders table (current version of every order)."""
+    w = world.window
+    n = len(owner)
+    cancelled = life.cancelled
+    cur_idx = cur + np.where(rng.random(n) < config.RATES["currency_lower_case"],
+                             len(world.currencies), 0)
     cols = {
         "order_id": pa.array(order_id),
         "order_number": order_number,
         "customer_id": pa.array(people.customer_id[owner], mask=guest | (people.customer_id[owner] < 0)),
         "email": emails,
         "phone": phones,
-        "created_at": iso(ts),
-        "processed_at": iso(processed),
-        "updated_at": iso(updated),
-        "cancelled_at": iso(cancel_at, ~cancelled),
+        "created_at": w.iso(ts, off, var),
+        "processed_at": w.iso(life.processed, off, var),
+        "updated_at": w.iso(life.updated, off, var),
+        "cancelled_at": w.iso(life.cancel_at, off, var, ~cancelled),
         "cancel_reason": tx.dict_str(rng.choice(len(vocab.CANCEL_REASONS), n,
                                                 p=vocab.CANCEL_REASON_WEIGHTS), CANCEL_VOCAB,
                                      ~cancelled),
         "currency": tx.dict_str(cur_idx, world.currency_vocab),
-        "subtotal_price": tx.money(subtotal),
-        "total_discounts": tx.money(disc),
-        "total_shipping": tx.money(shipping),
-        "total_tax": tx.money(tax),
-        "total_price": tx.money(total),
-        "financial_status": tx.dict_str(fin, FIN_VOCAB),
-        "fulfillment_status": tx.dict_str(np.maximum(ful, 0), FUL_VOCAB, ful < 0),
+        "subtotal_price": tx.money(money.subtotal),
+        "total_discounts": tx.money(money.disc),
+        "total_shipping": tx.money(money.shipping),
+        "total_tax": tx.money(money.tax),
+        "total_price": tx.money(money.total),
+        "financial_status": tx.dict_str(life.fin, FIN_VOCAB),
+        "fulfillment_status": tx.dict_str(np.maximum(life.ful, 0), FUL_VOCAB, life.ful < 0),
         "source_name": tx.dict_str(pos.astype(np.int32), SOURCE_VOCAB),
-        "discount_codes": tx.dict_str(np.maximum(code_text_idx, 0), code_vocab, code_text_idx < 0),
+        "discount_codes": tx.dict_str(np.maximum(money.code_text_idx, 0), money.code_vocab,
+                                      money.code_text_idx < 0),
         "shipping_country": tx.dict_str(people.country[owner], world.cc_iso2_vocab),
         "is_test": pa.array(test),
-        "_loaded_at": w.loaded_at(loaded),
+        "_loaded_at": w.loaded_at(life.loaded),
     }
-    orders_tbl = pa.table(cols, schema=_dict_schema("shopify.orders", cols))
+    return pa.table(cols, schema=_dict_schema("shopify.orders", cols))
 
-    # older versions (earlier updated_at, earlier status) and exact duplicate exports
+
+def _older_versions(world: World, rng: np.random.Generator, orders_tbl: pa.Table, life: _Life,
+                    off: np.ndarray, var: np.ndarray) -> tuple[pa.Table, np.ndarray]:
+    """Make older exports of some changed orders (earlier updated_at, earlier status)."""
+    w = world.window
+    processed, updated = life.processed, life.updated
     changed = np.nonzero(updated > processed + 3600)[0]
-    n_old = min(round(R["order_older_version"] * n), len(changed))
+    n_old = min(round(config.RATES["order_older_version"] * len(processed)), len(changed))
     old_idx = np.sort(rng.choice(changed, n_old, replace=False)) if n_old else np.zeros(0, int)
     old_upd = processed[old_idx] + (rng.random(n_old) * (updated[old_idx] - processed[old_idx])
                                     ).astype(np.int64)
@@ -268,34 +425,42 @@ def make_orders(world: World, people: People, ident: Identity, rng: np.random.Ge
     old = _set(old, "cancelled_at", pa.nulls(n_old, pa.string()))
     old = _set(old, "cancel_reason", pa.nulls(n_old, pa.string()))
     old = _set(old, "_loaded_at", w.loaded_at(old_upd + 600))
-    n_dup = round(R["order_exact_duplicate"] * n)
-    dup_idx = np.sort(rng.choice(n, n_dup, replace=False)) if n_dup else np.zeros(0, int)
-    dups = orders_tbl.take(pa.array(dup_idx))
+    return old, old_idx
 
-    # ---- order lines
+
+def _lines_table(world: World, lines: _Lines, order_id: np.ndarray, line_id: np.ndarray,
+                 ts: np.ndarray) -> pa.Table:
+    """Make the shopify.order_lines table."""
+    lo = lines.order
     lines_cols = {
         "order_line_id": pa.array(line_id),
         "order_id": pa.array(order_id[lo]),
-        "product_id": pa.array(world.p_id[product]),
-        "sku": tx.dict_str(product, world.sku_vocab),
-        "quantity": pa.array(qty.astype(np.int32)),
-        "price": tx.money(price),
-        "compare_at_price": tx.money(regular, ~on_sale),
-        "total_discount": tx.money(ldisc),
-        "_loaded_at": w.loaded_at(ts[lo] + 1800),
+        "product_id": pa.array(world.p_id[lines.product]),
+        "sku": tx.dict_str(lines.product, world.sku_vocab),
+        "quantity": pa.array(lines.qty.astype(np.int32)),
+        "price": tx.money(lines.price),
+        "compare_at_price": tx.money(lines.regular, ~lines.on_sale),
+        "total_discount": tx.money(lines.disc),
+        "_loaded_at": world.window.loaded_at(ts[lo] + 1800),
     }
-    lines_tbl = pa.table(lines_cols, schema=_dict_schema("shopify.order_lines", lines_cols))
+    return pa.table(lines_cols, schema=_dict_schema("shopify.order_lines", lines_cols))
 
-    # ---- refunds (returns and refunded cancellations)
-    ref_o = np.nonzero(refunded | cancel_refund)[0]
+
+def _refund_tables(world: World, rng: np.random.Generator, lines: _Lines, life: _Life,
+                   money: _Money, order_id: np.ndarray, line_id: np.ndarray, cur: np.ndarray,
+                   off: np.ndarray, var: np.ndarray) -> tuple[pa.Table, pa.Table]:
+    """Make shopify.refunds and shopify.refund_lines (returns and refunded cancellations)."""
+    w = world.window
+    n_lines, qty = lines.n, lines.qty
+    ref_o = np.nonzero(life.refunded | life.cancel_refund)[0]
     R_n = len(ref_o)
-    is_cancel_ref = cancel_refund[ref_o]
-    ref_time = np.where(is_cancel_ref, cancel_at[ref_o], refund_at[ref_o])
+    is_cancel_ref = life.cancel_refund[ref_o]
+    ref_time = np.where(is_cancel_ref, life.cancel_at[ref_o], life.refund_at[ref_o])
     refund_id = 900_000_000_000 + world.counters.take("refund", R_n) * 11 + 5
-    full_ref = full[ref_o] | is_cancel_ref
+    full_ref = life.full[ref_o] | is_cancel_ref
     # refund lines: choose lines of refunded orders
     rl_owner = np.repeat(np.arange(R_n), n_lines[ref_o])
-    rl_line = np.repeat(line_start[ref_o], n_lines[ref_o]) + (
+    rl_line = np.repeat(lines.start[ref_o], n_lines[ref_o]) + (
         np.arange(len(rl_owner)) - np.repeat(np.cumsum(n_lines[ref_o]) - n_lines[ref_o],
                                              n_lines[ref_o]))
     pick = full_ref[rl_owner] | (rng.random(len(rl_owner)) < 0.5)
@@ -307,10 +472,10 @@ def make_orders(world: World, people: People, ident: Identity, rng: np.random.Ge
     q = qty[rl_line]
     rq = np.where(full_ref[rl_owner], q, 1 + (rng.random(len(q)) * q).astype(np.int64))
     rq = np.minimum(rq, q)
-    rsub = np.floor(net[rl_line] * rq / q).astype(np.int64)
+    rsub = np.floor(lines.net[rl_line] * rq / q).astype(np.int64)
     rsub = np.where(world.zero_decimal[cur[ref_o]][rl_owner], rsub // 100 * 100, rsub)
     restock = np.where(is_cancel_ref[rl_owner], 1, np.where(rng.random(len(rq)) < 0.7, 0, 2))
-    ship_ref = np.where(full_ref, shipping[ref_o], 0)
+    ship_ref = np.where(full_ref, money.shipping[ref_o], 0)
     note_idx = np.where(is_cancel_ref, vocab.REFUND_NOTES.index("Order cancelled"),
                         rng.integers(0, len(vocab.REFUND_NOTES), R_n))
     ref_off = off[ref_o]
@@ -333,8 +498,13 @@ def make_orders(world: World, people: People, ident: Identity, rng: np.random.Ge
         "restock_type": tx.dict_str(restock, RESTOCK_VOCAB),
         "_loaded_at": w.loaded_at(ref_time[rl_owner] + 1200),
     }
-    rl_tbl = pa.table(rl_cols, schema=_dict_schema("shopify.refund_lines", rl_cols))
+    return refunds_tbl, pa.table(rl_cols, schema=_dict_schema("shopify.refund_lines", rl_cols))
 
+
+def _person_dates(people: People, owner: np.ndarray, ts: np.ndarray, guest: np.ndarray,
+                  counts: np.ndarray, first_pos: np.ndarray
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Make per person: account creation (first registered order), first and last order (or -1)."""
     account_created = np.full(people.n, -1, dtype=np.int64)
     reg = ~guest & ~people.guest_only[owner]
     reg_first = np.full(people.n, np.iinfo(np.int64).max)
@@ -346,23 +516,7 @@ def make_orders(world: World, people: People, ident: Identity, rng: np.random.Ge
     has = counts > 0
     first_order[has] = ts[first_pos[has]]
     last_order[has] = ts[(first_pos + counts - 1)[has]]
-
-    info = Orders(owner=owner, rank=rank, ts=ts, order_id=order_id, guest=guest, pos=pos,
-                  currency=cur, total_cents=total, cancelled=cancelled, refunded=refunded,
-                  line_start=line_start, n_lines=n_lines, line_product=product, line_qty=qty,
-                  line_price=price, line_on_sale=on_sale, email_codes=ecodes,
-                  guest_email_codes=ecodes[guest], account_created=account_created,
-                  first_order=first_order, last_order=last_order, spend_usd=spend)
-    tables = {
-        "shopify.orders": pa.concat_tables([orders_tbl, old, dups]),
-        "shopify.order_lines": lines_tbl,
-        "shopify.refunds": refunds_tbl,
-        "shopify.refund_lines": rl_tbl,
-    }
-    info.old_version_ids = order_id[old_idx]
-    info.phone_codes = (owner * 5 + pfmt)[has_phone]
-    info.dup_ids = order_id[dup_idx]
-    return info, tables
+    return account_created, first_order, last_order
 
 
 def _dict_schema(key: str, cols: dict) -> pa.Schema:
