@@ -50,10 +50,57 @@ def contact_id_strings(pidx: np.ndarray, slot: np.ndarray, n_total: int) -> pa.A
     return tx.join("C", tx.zpad(num, width))
 
 
+@dataclass
+class _Contacts:
+    """Contact rows (primary + duplicate records), one row a contact_id."""
+    person: np.ndarray  # person local of each row
+    slot: np.ndarray  # 0 primary, 1 duplicate record
+    second: np.ndarray  # persons with a duplicate record
+    primary: np.ndarray  # per person: primary contact row or -1
+    ids: pa.Array
+    created: np.ndarray
+    updated: np.ndarray
+    ecodes: np.ndarray
+    has_phone: np.ndarray
+    pfmt: np.ndarray
+    off: np.ndarray  # offset (minutes) at creation
+    off_u: np.ndarray  # offset (minutes) at update
+    var: np.ndarray  # text timestamp variant
+
+
 def make_crm(world: World, people: People, orders: Orders, ident: Identity, web_signup: tuple,
              rng: np.random.Generator) -> tuple[Crm, dict[str, pa.Table]]:
+    """CRM tables of the chunk's persons, and what other systems need to know about them."""
+    registered, has_contact, created = _first_touch(world, people, orders, rng, web_signup)
+    con = _contact_rows(world, people, rng, has_contact, created)
+    demo, income_idx = _demographics(world, people, rng, con.person)
+    account_of, acc_tables, acc_id_vocab, acc_old_ids = _account_links(world, people, rng, created)
+    contacts = _contacts_table(world, ident, rng, con, registered, demo, income_idx,
+                               account_of[con.person], acc_id_vocab)
+    contacts, old_idx, dup_idx = _contact_versions(world, rng, contacts, con)
+    tables = {"crm.contacts": contacts, **acc_tables}
+    tables["crm.survey_responses"] = _surveys(world, rng, con)
+    tables["crm.consent_events"], subscribed_from, subscribed_until = _consent(world, people, rng,
+                                                                               con)
+    tables["crm.support_tickets"], tcodes, ticket_old_ids = _tickets(world, orders, ident, rng,
+                                                                     con.ids, con.primary)
+    info = Crm(contact_person=con.person, contact_slot=con.slot, contact_ids=con.ids,
+               primary_contact=con.primary, email_codes=con.ecodes,
+               phone_codes=con.person[con.has_phone] * 5 + con.pfmt[con.has_phone],
+               subscribed_from=subscribed_from, subscribed_until=subscribed_until,
+               account_of=account_of, old_ids=tx.take(con.ids, old_idx),
+               dup_ids=tx.take(con.ids, dup_idx), second_contact_person=con.second,
+               ticket_email_codes=tcodes, account_old_ids=acc_old_ids,
+               account_ids_of_persons=tx.take(acc_id_vocab, np.maximum(account_of, 0),
+                                              account_of < 0),
+               ticket_old_ids=ticket_old_ids)
+    return info, tables
+
+
+def _first_touch(world: World, people: People, orders: Orders, rng: np.random.Generator,
+                 web_signup: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Make per person: registered (shop or web account), has a contact, and its creation time."""
     w = world.window
-    R = config.RATES
     n = people.n
     end = w.end
     signup_person, signup_time = web_signup
@@ -67,8 +114,15 @@ def make_crm(world: World, people: People, orders: Orders, ident: Identity, web_
     random_touch = w.start + (rng.random(n) * (end - w.start - DAY)).astype(np.int64)
     created = np.where(first_touch >= 0, first_touch - rng.integers(0, 7200, n), random_touch)
     created = np.clip(created, w.start, end - 3600)
+    return registered, has_contact, created
 
-    # base contacts + duplicate records (second contact_id of the same person)
+
+def _contact_rows(world: World, people: People, rng: np.random.Generator,
+                  has_contact: np.ndarray, created: np.ndarray) -> _Contacts:
+    """Make base contacts + duplicate records (a second contact_id of the same person)."""
+    w = world.window
+    R = config.RATES
+    end = w.end
     prim = np.nonzero(has_contact)[0]
     second = prim[rng.random(len(prim)) < R["duplicate_contact_person"]]
     cp = np.concatenate([prim, second])
@@ -87,12 +141,24 @@ def make_crm(world: World, people: People, orders: Orders, ident: Identity, web_
     ecodes = email_code(cp, use_second.astype(int), ev)
     has_phone = rng.random(C) < R["phone_on_contact"]
     pfmt = draw_phone_format(rng, C)
-    phone_codes = cp[has_phone] * 5 + pfmt[has_phone]
     off = w.offset_minutes(c_created, people.tz_std[cp], people.tz_rule[cp])
     off_u = w.offset_minutes(c_updated, people.tz_std[cp], people.tz_rule[cp])
     var = alt_variant(rng, C)
+    primary_contact = np.full(people.n, -1)
+    primary_contact[cp[slot == 0]] = np.nonzero(slot == 0)[0]
+    return _Contacts(person=cp, slot=slot, second=second, primary=primary_contact,
+                     ids=contact_ids, created=c_created, updated=c_updated, ecodes=ecodes,
+                     has_phone=has_phone, pfmt=pfmt, off=off, off_u=off_u, var=var)
 
-    # demographics as typed
+
+def _demographics(world: World, people: People, rng: np.random.Generator, cp: np.ndarray
+                  ) -> tuple[dict[str, pa.Array], np.ndarray]:
+    """Make contacts' names, birth date, gender, address and job title as typed.
+
+    Also returns each contact's income band (its mask is drawn with the table).
+    """
+    w = world.window
+    C = len(cp)
     gtext = []
     gowner = []
     for g, spell in enumerate((vocab.GENDER_TEXT["F"], vocab.GENDER_TEXT["M"],
@@ -130,8 +196,26 @@ def make_crm(world: World, people: People, orders: Orders, ident: Identity, web_
     lower_name = rng.random(C) < 0.03
     first_txt = tx.where(lower_name, tx.take(world.first_lower, people.first[cp]), first_txt)
     last_txt = tx.where(lower_name, tx.take(world.last_lower, people.last[cp]), last_txt)
+    return {
+        "first_name": first_txt,
+        "last_name": last_txt,
+        "birth_date": bd_text,
+        "gender": tx.dict_str(gidx, gender_vocab),
+        "city": tx.dict_str(world.city_code[city], world.city_vocab),
+        "region": tx.dict_str(world.region_code[city], world.region_vocab),
+        "postcode": postcode,
+        "country": country,
+        "job_title": tx.dict_str(job_idx, tx.vocab(jobs), job_mask),
+    }, income_idx
 
-    # accounts (B2B persons grouped into companies)
+
+def _account_links(world: World, people: People, rng: np.random.Generator, created: np.ndarray
+                   ) -> tuple[np.ndarray, dict[str, pa.Table], pa.Array, pa.Array]:
+    """Make accounts (B2B persons grouped into companies) and each person's account row or -1.
+
+    Returns the account tables, the account id of each row and the ids of older versions.
+    """
+    n = people.n
     b2b = np.nonzero(people.is_b2b)[0]
     n_acc = int(np.ceil(len(b2b) / 2.5)) if len(b2b) else 0
     account_of = np.full(n, -1)
@@ -142,51 +226,62 @@ def make_crm(world: World, people: People, orders: Orders, ident: Identity, web_
         acc_tables = _accounts(world, people, rng, account_of, n_acc, created)
     acc_id_vocab = acc_tables.pop("_ids", tx.vocab(["A000000"]))
     acc_old_ids = acc_tables.pop("_old_ids", pa.array([], pa.string()))
-    acc_idx = account_of[cp]
+    return account_of, acc_tables, acc_id_vocab, acc_old_ids
 
+
+def _contacts_table(world: World, ident: Identity, rng: np.random.Generator, con: _Contacts,
+                    registered: np.ndarray, demo: dict[str, pa.Array], income_idx: np.ndarray,
+                    acc_idx: np.ndarray, acc_id_vocab: pa.Array) -> pa.Table:
+    """Make the crm.contacts table (current version of every contact)."""
+    w = world.window
+    cp = con.person
+    C = len(cp)
     email_verified = np.where(registered[cp], rng.random(C) < 0.85, rng.random(C) < 0.4)
     cols = {
-        "contact_id": contact_ids,
-        "email": ident.emails(ecodes),
-        "phone": tx.where(has_phone, ident.phones(cp, pfmt), pa.nulls(C, pa.string())),
-        "first_name": first_txt,
-        "last_name": last_txt,
-        "birth_date": bd_text,
-        "gender": tx.dict_str(gidx, gender_vocab),
-        "city": tx.dict_str(world.city_code[city], world.city_vocab),
-        "region": tx.dict_str(world.region_code[city], world.region_vocab),
-        "postcode": postcode,
-        "country": country,
+        "contact_id": con.ids,
+        "email": ident.emails(con.ecodes),
+        "phone": tx.where(con.has_phone, ident.phones(cp, con.pfmt), pa.nulls(C, pa.string())),
+        **demo,
         "income_band": tx.dict_str(income_idx, tx.vocab(vocab.INCOME_BANDS),
                                    rng.random(C) < 0.5),
-        "job_title": tx.dict_str(job_idx, tx.vocab(jobs), job_mask),
         "account_id": tx.dict_str(np.maximum(acc_idx, 0), acc_id_vocab, acc_idx < 0),
         "email_verified": pa.array(email_verified),
-        "created_at": w.iso(c_created, off, var),
-        "updated_at": w.iso(c_updated, off_u, var),
-        "_loaded_at": w.loaded_at(c_updated + rng.integers(600, 20 * 3600, C)),
+        "created_at": w.iso(con.created, con.off, con.var),
+        "updated_at": w.iso(con.updated, con.off_u, con.var),
+        "_loaded_at": w.loaded_at(con.updated + rng.integers(600, 20 * 3600, C)),
     }
-    contacts = _table("crm.contacts", cols)
-    # an older export of some contacts, and exact duplicate rows
+    return _table("crm.contacts", cols)
+
+
+def _contact_versions(world: World, rng: np.random.Generator, contacts: pa.Table, con: _Contacts
+                      ) -> tuple[pa.Table, np.ndarray, np.ndarray]:
+    """Make an older export of some contacts and exact duplicate rows, appended to the table.
+
+    Also returns the rows given an older version and the rows duplicated.
+    """
+    w = world.window
+    R = config.RATES
+    C = len(con.person)
+    c_created, c_updated = con.created, con.updated
     n_old = round(R["contact_older_version"] * C)
     old_idx = np.sort(rng.choice(C, n_old, replace=False)) if n_old else np.zeros(0, int)
     old_upd = c_created[old_idx] + (rng.random(n_old) * (c_updated[old_idx] - c_created[old_idx])
                                     ).astype(np.int64)
     old_upd = np.minimum(old_upd, c_updated[old_idx] - 1)
     old = contacts.take(pa.array(old_idx))
-    old = _set(old, "updated_at", w.iso(old_upd, off_u[old_idx], var[old_idx]))
+    old = _set(old, "updated_at", w.iso(old_upd, con.off_u[old_idx], con.var[old_idx]))
     old = _set(old, "email_verified", pa.array(np.zeros(n_old, bool)))
     old = _set(old, "_loaded_at", w.loaded_at(old_upd + 900))
     n_dup = round(R["contact_exact_duplicate"] * C)
     dup_idx = np.sort(rng.choice(C, n_dup, replace=False)) if n_dup else np.zeros(0, int)
-    tables = {"crm.contacts": pa.concat_tables([contacts, old, contacts.take(pa.array(dup_idx))])}
-    tables.update(acc_tables)
+    return pa.concat_tables([contacts, old, contacts.take(pa.array(dup_idx))]), old_idx, dup_idx
 
-    primary_contact = np.full(n, -1)
-    primary_contact[cp[slot == 0]] = np.nonzero(slot == 0)[0]
 
-    # ---- surveys
-    resp_c = np.nonzero(rng.random(C) < 0.2)[0]
+def _surveys(world: World, rng: np.random.Generator, con: _Contacts) -> pa.Table:
+    """Make crm.survey_responses: 1-3 answers from a fifth of the contacts."""
+    w = world.window
+    c_created = con.created
+    resp_c = np.nonzero(rng.random(len(con.person)) < 0.2)[0]
     nq = rng.integers(1, 4, len(resp_c))
     rc = np.repeat(resp_c, nq)
     qk = (np.arange(len(rc)) - np.repeat(np.cumsum(nq) - nq, nq)) % 3
@@ -195,19 +290,29 @@ def make_crm(world: World, people: People, orders: Orders, ident: Identity, web_
     a_start = np.cumsum([0] + [len(vocab.SURVEY_QUESTIONS[q]) for q in qkeys])[:-1]
     a_cnt = np.array([len(vocab.SURVEY_QUESTIONS[q]) for q in qkeys])
     ans = a_start[qk] + (rng.random(len(rc)) * a_cnt[qk]).astype(int)
-    r_at = c_created[rc] + (rng.random(len(rc)) * (end - 60 - c_created[rc])).astype(np.int64)
+    r_at = c_created[rc] + (rng.random(len(rc)) * (w.end - 60 - c_created[rc])).astype(np.int64)
     rseq = world.counters.take("survey", len(rc))
-    tables["crm.survey_responses"] = _table("crm.survey_responses", {
+    return _table("crm.survey_responses", {
         "response_id": tx.join("R", tx.zpad(rseq + 1, 8)),
-        "contact_id": tx.take(contact_ids, rc),
+        "contact_id": tx.take(con.ids, rc),
         "question_key": tx.dict_str(qk, tx.vocab(qkeys)),
         "answer": tx.dict_str(ans, tx.vocab(answers)),
-        "responded_at": w.iso(r_at, off[rc], var[rc]),
+        "responded_at": w.iso(r_at, con.off[rc], con.var[rc]),
         "_loaded_at": w.loaded_at(r_at + 7200),
     })
 
-    # ---- consent (primary contacts)
-    pc_rows = np.nonzero(slot == 0)[0]
+
+def _consent(world: World, people: People, rng: np.random.Generator, con: _Contacts
+             ) -> tuple[pa.Table, np.ndarray, np.ndarray]:
+    """Make crm.consent_events of primary contacts (grants and withdrawals).
+
+    Also returns per person the email-marketing grant time (or -1) and withdrawal time (or end).
+    """
+    w = world.window
+    end = w.end
+    n = people.n
+    cp, c_created = con.person, con.created
+    pc_rows = np.nonzero(con.slot == 0)[0]
     ce_c, ce_combo, ce_status, ce_at = [], [], [], []
     subscribed_from = np.full(n, -1, dtype=np.int64)
     subscribed_until = np.full(n, end, dtype=np.int64)
@@ -232,18 +337,29 @@ def make_crm(world: World, people: People, orders: Orders, ident: Identity, web_
     ceseq = world.counters.take("consent", len(ce_c))
     ch_vocab, ch_code = tx.uvocab(c[0] for c in CONSENT_COMBOS)
     pu_vocab, pu_code = tx.uvocab(c[1] for c in CONSENT_COMBOS)
-    tables["crm.consent_events"] = _table("crm.consent_events", {
+    table = _table("crm.consent_events", {
         "consent_event_id": tx.join("CE", tx.zpad(ceseq + 1, 9)),
-        "contact_id": tx.take(contact_ids, ce_c),
+        "contact_id": tx.take(con.ids, ce_c),
         "channel": tx.dict_str(ch_code[ce_combo], ch_vocab),
         "purpose": tx.dict_str(pu_code[ce_combo], pu_vocab),
         "status": tx.dict_str(ce_status * 3 + case, STATUS_VOCAB),
         "occurred_at": w.iso(ce_at, w.offset_minutes(ce_at, people.tz_std[cp[ce_c]],
-                                                     people.tz_rule[cp[ce_c]]), var[ce_c]),
+                                                     people.tz_rule[cp[ce_c]]), con.var[ce_c]),
         "_loaded_at": w.loaded_at(ce_at + rng.integers(600, 10 * 3600, len(ce_c))),
     })
+    return table, subscribed_from, subscribed_until
 
-    # ---- support tickets: returns on refunded orders + random questions from buyers
+
+def _tickets(world: World, orders: Orders, ident: Identity, rng: np.random.Generator,
+             contact_ids: pa.Array, primary_contact: np.ndarray
+             ) -> tuple[pa.Table, np.ndarray, pa.Array]:
+    """Make crm.support_tickets: returns on refunded orders + random questions from buyers.
+
+    Solved tickets may also appear in an older (open) version. Also returns the tickets' email
+    codes and the ids of the tickets with an older version.
+    """
+    w = world.window
+    end = w.end
     ref_orders = np.nonzero((orders.refunded | orders.cancelled) & (rng.random(len(orders.owner))
                                                                     < 0.5))[0]
     buyers = np.nonzero(orders.first_order >= 0)[0]
@@ -261,7 +377,7 @@ def make_crm(world: World, people: People, orders: Orders, ident: Identity, web_
     t_upd = np.minimum(t_time + rng.integers(600, 6 * DAY, T), end - 60)
     status = np.where(t_upd > end - 2 * DAY, rng.integers(0, 2, T), rng.integers(2, 4, T))
     sentiment = np.clip(np.round((rng.normal(0.1, 0.45, T) - 0.35 * (t_cat == 5)) * 100), -100, 100)
-    tev = draw_email_variant(rng, T, R["email_case_whitespace_variant"])
+    tev = draw_email_variant(rng, T, config.RATES["email_case_whitespace_variant"])
     tcodes = email_code(t_person, 0, tev)
     toff = w.offset_minutes(t_time, np.full(T, 0), np.full(T, 1))  # support desk in London
     tvar = alt_variant(rng, T)
@@ -277,26 +393,15 @@ def make_crm(world: World, people: People, orders: Orders, ident: Identity, web_
         "updated_at": w.iso(t_upd, toff, tvar),
         "_loaded_at": w.loaded_at(t_upd + 1800),
     })
-    solved = np.nonzero((status >= 2) & (rng.random(T) < R["ticket_older_version"] / 0.8))[0]
+    solved = np.nonzero((status >= 2) & (rng.random(T) < config.RATES["ticket_older_version"] / 0.8))[0]
     t_old_upd = t_time[solved] + (t_upd[solved] - t_time[solved]) // 3
     t_old = tickets.take(pa.array(solved))
     t_old = _set(t_old, "status", tx.dict_str(np.zeros(len(solved), int),
                                               tx.vocab(vocab.TICKET_STATUSES)))
     t_old = _set(t_old, "updated_at", w.iso(t_old_upd, toff[solved], tvar[solved]))
     t_old = _set(t_old, "_loaded_at", w.loaded_at(t_old_upd + 1800))
-    tables["crm.support_tickets"] = pa.concat_tables([tickets, t_old])
-
-    info = Crm(contact_person=cp, contact_slot=slot, contact_ids=contact_ids,
-               primary_contact=primary_contact, email_codes=ecodes, phone_codes=phone_codes,
-               subscribed_from=subscribed_from, subscribed_until=subscribed_until,
-               account_of=account_of, old_ids=tx.take(contact_ids, old_idx),
-               dup_ids=tx.take(contact_ids, dup_idx), second_contact_person=second,
-               ticket_email_codes=tcodes, account_old_ids=acc_old_ids,
-               account_ids_of_persons=tx.take(acc_id_vocab, np.maximum(account_of, 0),
-                                              account_of < 0),
-               ticket_old_ids=tx.plain(tickets.column("ticket_id").combine_chunks()).take(
-                   pa.array(solved)))
-    return info, tables
+    old_ids = tx.plain(tickets.column("ticket_id").combine_chunks()).take(pa.array(solved))
+    return pa.concat_tables([tickets, t_old]), tcodes, old_ids
 
 
 def _accounts(world: World, people: People, rng: np.random.Generator, account_of: np.ndarray,
