@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -19,6 +20,43 @@ def rng_for(seed: int, chunk: int, component: int) -> np.random.Generator:
 
 
 GLOBAL_CHUNK = 10**9  # spawn key of the global (non-person) tables
+
+
+# The monthly campaigns, in their order within a month: (months, id suffix, name, channel,
+# audience, anchor day, first and last day after the anchor, burst, code prefix). The anchor is
+# the month's first day, its first Tuesday or Black Friday; a name's {y} is the year and {d} the
+# month's first day; a code is its prefix and the two-digit year.
+_MONTHLY = (
+    (tuple(range(1, 13)), "newsletter", "Newsletter {d:%B %Y}", "email", "all", "tuesday", 0, 0, 0.0,
+     None),
+    ((3,), "spring_collection", "Spring {y} collection launch", "email", "all", "month", 2, 2, 0.25,
+     None),
+    ((9,), "fall_collection", "Fall {y} collection launch", "email", "all", "month", 2, 2, 0.25, None),
+    ((3,), "spring_social", "Spring {y} collection (social)", "paid_social", "new_customers", "month",
+     2, 16, 0.0, None),
+    ((9,), "fall_social", "Fall {y} collection (social)", "paid_social", "new_customers", "month",
+     2, 16, 0.0, None),
+    ((3,), "spring_sale", "Spring sale {y}", "email", "all", "month", 14, 20, 0.35, "SPRING"),
+    ((7,), "summer_sale", "Summer sale {y}", "email", "all", "month", 4, 13, 0.35, "SUMMER"),
+    ((7,), "summer_social", "Summer sale {y} (social)", "paid_social", "all", "month", 4, 13, 0.0, None),
+    ((11,), "vip_early_access", "VIP early access {y}", "email", "vip", "black_friday", -2, -1, 0.3,
+     "VIP"),
+    ((11,), "black_friday", "Black Friday {y}", "email", "all", "black_friday", 0, 3, 1.8, "BF"),
+    ((11,), "black_friday_search", "Black Friday {y} (search)", "paid_search", "all", "black_friday",
+     -3, 3, 0.0, None),
+    ((11,), "black_friday_social", "Black Friday {y} (social)", "paid_social", "all", "black_friday",
+     -3, 3, 0.0, None),
+    ((11,), "black_friday_display", "Black Friday {y} (display)", "display", "all", "black_friday",
+     0, 3, 0.0, None),
+    ((12,), "holiday_gifts", "Holiday gift guide {y}", "email", "all", "month", 1, 19, 0.45, "GIFT"),
+    ((12,), "holiday_social", "Holiday {y} (social)", "paid_social", "all", "month", 1, 20, 0.0, None),
+    ((1,), "january_sale", "January sale {y}", "email", "all", "month", 1, 14, 0.30, "WINTER"),
+    ((2, 5, 8, 11), "winback", "Win-back {d:%b %Y}", "email", "lapsed", "month", 9, 9, 0.0,
+     "COMEBACK"),
+    ((4, 10), "b2b_corporate_gifts", "Corporate gifting {d:%b %Y}", "email", "b2b", "month", 6, 6, 0.0,
+     None),
+    ((4, 10), "retargeting", "Retargeting {d:%b %Y}", "display", "all", "month", 0, 27, 0.0, None),
+)
 
 
 @dataclass
@@ -169,75 +207,18 @@ class World:
 
     # ------------------------------------------------------------------ campaigns
     def _campaigns(self, rng: np.random.Generator) -> None:
-        w = self.window
-        first, last = w.day0, w.day0 + w.n_days - 1
-        camps: list[dict] = []
-
-        def add(cid, name, channel, audience, start, end, burst=0.0, code=None, open_end=False):
-            if end < first or start > last:
-                return
-            camps.append({"id": cid, "name": name, "channel": channel, "audience": audience,
-                              "start": max(start, first), "end": min(end, last), "burst": burst, "code": code,
-                              "open_end": open_end})
-
-        add("brand_search_always_on", "Brand search (always on)", "paid_search", "all", first, last,
-            open_end=True)
-        add("affiliate_always_on", "Affiliate programme", "affiliate", "all", first, last,
-            open_end=True)
-        d = dt.date.fromordinal(w.start_date.toordinal()).replace(day=1)
-        while d <= w.as_of:
-            y, m = d.year, d.month
-            ym = f"{y}{m:02d}"
-            month_first = epoch_day(d)
-            tue = d + dt.timedelta(days=(1 - d.weekday()) % 7)
-            add(f"cmp_{ym}_newsletter", f"Newsletter {d:%B %Y}", "email", "all",
-                epoch_day(tue), epoch_day(tue))
-            if m in (3, 9):
-                season = "Spring" if m == 3 else "Fall"
-                add(f"cmp_{ym}_{season.lower()}_collection", f"{season} {y} collection launch",
-                    "email", "all", month_first + 2, month_first + 2, 0.25)
-                add(f"cmp_{ym}_{season.lower()}_social", f"{season} {y} collection (social)",
-                    "paid_social", "new_customers", month_first + 2, month_first + 16, 0.0)
-            if m == 3:
-                add(f"cmp_{ym}_spring_sale", f"Spring sale {y}", "email", "all",
-                    month_first + 14, month_first + 20, 0.35, f"SPRING{y % 100}")
-            if m == 7:
-                add(f"cmp_{ym}_summer_sale", f"Summer sale {y}", "email", "all",
-                    month_first + 4, month_first + 13, 0.35, f"SUMMER{y % 100}")
-                add(f"cmp_{ym}_summer_social", f"Summer sale {y} (social)", "paid_social", "all",
-                    month_first + 4, month_first + 13)
-            if m == 11:
-                bf = epoch_day(d + dt.timedelta(days=(3 - d.weekday()) % 7 + 21)) + 1
-                add(f"cmp_{ym}_vip_early_access", f"VIP early access {y}", "email", "vip",
-                    bf - 2, bf - 1, 0.3, f"VIP{y % 100}")
-                add(f"cmp_{ym}_black_friday", f"Black Friday {y}", "email", "all", bf, bf + 3, 1.8,
-                    f"BF{y % 100}")
-                add(f"cmp_{ym}_black_friday_search", f"Black Friday {y} (search)", "paid_search",
-                    "all", bf - 3, bf + 3)
-                add(f"cmp_{ym}_black_friday_social", f"Black Friday {y} (social)", "paid_social",
-                    "all", bf - 3, bf + 3)
-                add(f"cmp_{ym}_black_friday_display", f"Black Friday {y} (display)", "display",
-                    "all", bf, bf + 3)
-            if m == 12:
-                add(f"cmp_{ym}_holiday_gifts", f"Holiday gift guide {y}", "email", "all",
-                    month_first + 1, month_first + 19, 0.45, f"GIFT{y % 100}")
-                add(f"cmp_{ym}_holiday_social", f"Holiday {y} (social)", "paid_social", "all",
-                    month_first + 1, month_first + 20)
-            if m == 1:
-                add(f"cmp_{ym}_january_sale", f"January sale {y}", "email", "all",
-                    month_first + 1, month_first + 14, 0.30, f"WINTER{y % 100}")
-            if m in (2, 5, 8, 11):
-                add(f"cmp_{ym}_winback", f"Win-back {d:%b %Y}", "email", "lapsed",
-                    month_first + 9, month_first + 9, 0.0, f"COMEBACK{y % 100}")
-            if m in (4, 10):
-                add(f"cmp_{ym}_b2b_corporate_gifts", f"Corporate gifting {d:%b %Y}", "email", "b2b",
-                    month_first + 6, month_first + 6)
-                add(f"cmp_{ym}_retargeting", f"Retargeting {d:%b %Y}", "display", "all",
-                    month_first, month_first + 27)
-            d = (d + dt.timedelta(days=32)).replace(day=1)
+        """Make the campaign calendar, its daily indexes and the discount codes."""
+        camps = _campaign_calendar(self.window)
         self.campaigns = camps
         self.campaign_vocab = tx.vocab([c["id"] for c in camps])
         self.email_campaigns = [i for i, c in enumerate(camps) if c["channel"] == "email"]
+        self._campaign_days(camps)
+        codes = sorted({c["code"] for c in camps if c["code"]})
+        self.code_vocab_list = ["WELCOME10", "FREESHIP", "STAFF100", *codes]
+
+    def _campaign_days(self, camps: list[dict]) -> None:
+        """Make the daily indexes: campaign with a code, paid campaign per channel, sale share."""
+        w = self.window
         # daily: which campaign (with a code) is running, for discount codes and attribution
         n = w.n_days
         self.day_code_campaign = np.full(n, -1)
@@ -259,11 +240,10 @@ class World:
             if c["code"] and c["audience"] == "all":
                 lo, hi = c["start"] - w.day0, c["end"] - w.day0 + 1
                 self.day_sale_pct[lo:hi] = 0.30 if "black_friday" in c["id"] else 0.20
-        codes = sorted({c["code"] for c in camps if c["code"]})
-        self.code_vocab_list = ["WELCOME10", "FREESHIP", "STAFF100", *codes]
 
     # ------------------------------------------------------------------ catalogue
     def _catalogue(self, rng: np.random.Generator) -> None:
+        """Make the product catalogue: types, prices, launch dates, titles, collections, popularity."""
         w = self.window
         n = config.N_PRODUCTS
         types = list(vocab.PRODUCT_TYPES)
@@ -289,42 +269,13 @@ class World:
         self.p_sale_pool = rng.random(n) < 0.45
         clearance = rng.random(n) < 0.35
         self.p_clearance_day = np.where(clearance, pub_day + rng.integers(150, 400, n), 10**9)
-        # titles, collections, vendors
-        adjs = vocab.PRODUCT_ADJECTIVES
-        titles, skus = [], []
-        adj_i = rng.integers(0, len(adjs), n)
-        noun_u = rng.random(n)
-        for i in range(n):
-            nouns = vocab.PRODUCT_NOUNS[types[ptype[i]]]
-            titles.append(f"{adjs[adj_i[i]]} {nouns[int(noun_u[i] * len(nouns))]}")
-            skus.append(f"{types[ptype[i]][:3].upper()}-{i:05d}")
-        # make titles unique-ish with a colour suffix where repeated
-        colours = ("Black", "Navy", "Olive", "Sand", "Rust", "Grey", "White", "Forest", "Plum")
-        seen: dict[str, int] = {}
-        for i, t in enumerate(titles):
-            k = seen.get(t, 0)
-            seen[t] = k + 1
-            if k:
-                titles[i] = f"{t} - {colours[k % len(colours)]}" + (f" {k // len(colours) + 1}"
-                                                                  if k >= len(colours) else "")
+        titles, skus = _product_titles(rng, types, ptype)
         self.p_title = titles
         self.title_vocab = tx.vocab(titles)
         assert len(set(titles)) == len(titles)
         self.sku_vocab = tx.vocab(skus)
         self.item_id_vocab = tx.vocab(str(x) for x in self.p_id)
-        coll = []
-        for i in range(n):
-            pd_ = w.start_date + dt.timedelta(days=int(pub_day[i]))
-            if types[ptype[i]] == "books" and rng.random() < 0.6:
-                coll.append("Guides")
-            elif pub_day[i] < 3:
-                coll.append(vocab.STANDING_COLLECTIONS[i % 3])
-            else:
-                season = "Spring" if pd_.month in (2, 3, 4, 5) else (
-                    "Summer" if pd_.month in (6, 7, 8) else ("Fall" if pd_.month in (9, 10) else
-                                                            "Holiday"))
-                year = pd_.year + (1 if pd_.month == 1 and season == "Holiday" else 0)
-                coll.append(f"{season} {year if pd_.month != 1 else pd_.year - 1}")
+        coll = _product_collections(rng, w, types, ptype, pub_day)
         self.p_collection = coll
         self.p_vendor = rng.integers(0, len(vocab.VENDORS), n)
         order = np.argsort(self.p_usd_cents, kind="stable")
@@ -384,3 +335,82 @@ class World:
         self.device_browser_vocab, self.device_browser_code = tx.uvocab(d[2] for d in allv)
         self.device_ua_vocab, self.device_ua_code = tx.uvocab(d[3] for d in allv)
         self.device_is_mobile = np.array([d[0] != "desktop" for d in allv])
+
+
+def _campaign_calendar(w: Window) -> list[dict]:
+    """Make the window's campaigns: the always-on programmes, then month by month."""
+    first, last = w.day0, w.day0 + w.n_days - 1
+    camps: list[dict] = []
+
+    def add(cid, name, channel, audience, start, end, burst=0.0, code=None, open_end=False):
+        if end < first or start > last:
+            return
+        camps.append({"id": cid, "name": name, "channel": channel, "audience": audience,
+                      "start": max(start, first), "end": min(end, last), "burst": burst,
+                      "code": code, "open_end": open_end})
+
+    add("brand_search_always_on", "Brand search (always on)", "paid_search", "all", first, last,
+        open_end=True)
+    add("affiliate_always_on", "Affiliate programme", "affiliate", "all", first, last,
+        open_end=True)
+    d = dt.date.fromordinal(w.start_date.toordinal()).replace(day=1)
+    while d <= w.as_of:
+        _month_campaigns(add, d)
+        d = (d + dt.timedelta(days=32)).replace(day=1)
+    return camps
+
+
+def _month_campaigns(add: Callable[..., None], d: dt.date) -> None:
+    """Add the campaigns of the month that starts on d, in _MONTHLY order."""
+    y, m = d.year, d.month
+    tue = d + dt.timedelta(days=(1 - d.weekday()) % 7)
+    anchors = {"month": epoch_day(d), "tuesday": epoch_day(tue),
+               "black_friday": epoch_day(d + dt.timedelta(days=(3 - d.weekday()) % 7 + 21)) + 1}
+    for months, key, name, channel, audience, anchor, lo, hi, burst, code in _MONTHLY:
+        if m in months:
+            day = anchors[anchor]
+            add(f"cmp_{y}{m:02d}_{key}", name.format(y=y, d=d), channel, audience, day + lo, day + hi,
+                burst, f"{code}{y % 100}" if code else None)
+
+
+def _product_titles(rng: np.random.Generator, types: list[str], ptype: np.ndarray
+                    ) -> tuple[list[str], list[str]]:
+    """Make product titles (unique: a colour suffix where repeated) and SKUs."""
+    n = len(ptype)
+    adjs = vocab.PRODUCT_ADJECTIVES
+    titles, skus = [], []
+    adj_i = rng.integers(0, len(adjs), n)
+    noun_u = rng.random(n)
+    for i in range(n):
+        nouns = vocab.PRODUCT_NOUNS[types[ptype[i]]]
+        titles.append(f"{adjs[adj_i[i]]} {nouns[int(noun_u[i] * len(nouns))]}")
+        skus.append(f"{types[ptype[i]][:3].upper()}-{i:05d}")
+    # make titles unique-ish with a colour suffix where repeated
+    colours = ("Black", "Navy", "Olive", "Sand", "Rust", "Grey", "White", "Forest", "Plum")
+    seen: dict[str, int] = {}
+    for i, t in enumerate(titles):
+        k = seen.get(t, 0)
+        seen[t] = k + 1
+        if k:
+            titles[i] = f"{t} - {colours[k % len(colours)]}" + (f" {k // len(colours) + 1}"
+                                                              if k >= len(colours) else "")
+    return titles, skus
+
+
+def _product_collections(rng: np.random.Generator, w: Window, types: list[str], ptype: np.ndarray,
+                         pub_day: np.ndarray) -> list[str]:
+    """Make each product's collection: guides, a standing collection, or its launch season."""
+    coll = []
+    for i in range(len(ptype)):
+        pd_ = w.start_date + dt.timedelta(days=int(pub_day[i]))
+        if types[ptype[i]] == "books" and rng.random() < 0.6:
+            coll.append("Guides")
+        elif pub_day[i] < 3:
+            coll.append(vocab.STANDING_COLLECTIONS[i % 3])
+        else:
+            season = "Spring" if pd_.month in (2, 3, 4, 5) else (
+                "Summer" if pd_.month in (6, 7, 8) else ("Fall" if pd_.month in (9, 10) else
+                                                        "Holiday"))
+            year = pd_.year + (1 if pd_.month == 1 and season == "Holiday" else 0)
+            coll.append(f"{season} {year if pd_.month != 1 else pd_.year - 1}")
+    return coll
