@@ -56,6 +56,34 @@ LOYAL_MIN_RATE = 0.05
 # Product preference traits among buyers (drive product choice; give the profile label when no
 # stronger label applies).
 PREFERENCE_SHARES = {"none": 0.74, "bargain": 0.15, "new_arrival": 0.11}
+# How strongly a preference shows in behaviour (issue 15; measured in
+# docs/research/generator_signals.md). A strength of 0 (a factor of 1) removes that signal. A
+# probability q of a page / answer is reached by sending a share (q - 1/n) / (1 - 1/n) of the
+# choices to it, the rest staying uniform over the n options, so q = 0 (or 1/n) means no signal.
+PREFERENCE_SIGNALS = {
+    # product choice (shop._line_products): score bonuses of a candidate product
+    "sale_score": 0.3,  # on-sale candidate, every buyer
+    "bargain_sale_score": 5.0,  # on-sale candidate, bargain hunters (on top of sale_score)
+    "new_arrival_score": 5.0,  # candidate published < new_arrival_days ago, new-arrival chasers
+    "new_arrival_days": 60,  # a product counts as a new arrival this many days after publishing
+    # preference holders also weigh extra candidates from a wider band of the price-sorted catalogue
+    "extra_candidates": 40,  # number of extra candidates per order line (0: none)
+    "extra_candidate_ranks": 60,  # drawn within +- this many places of the target price's rank
+    "extra_candidate_max_log_ratio": 0.25,  # ignored when |log(price / target)| exceeds this
+    # discount codes (shop._order_money)
+    "bargain_code_factor": 3.0,  # bargain hunters use a running campaign's code this many times as often
+    "bargain_code_share_cap": 0.6,  # ... but on at most this share of their orders
+    # web (web._pages): probability that a collection page viewed is the preferred collection
+    "bargain_sale_page": 0.6,  # /collections/sale, bargain hunters
+    "new_arrival_page": 0.6,  # /collections/new-arrivals, new-arrival chasers
+    # surveys (crm._surveys): probability of an answer to a question
+    "bargain_values_price": 0.7,  # values: 'price', bargain hunters
+    "bargain_motivations_deal": 0.6,  # motivations: 'deal', bargain hunters
+    "new_arrival_motivations_trend": 0.6,  # motivations: 'trend', new-arrival chasers
+    "new_arrival_values_quality": 0.5,  # values: 'quality', new-arrival chasers
+}
+# CRM surveys: share of contacts (buyers, prospects, B2B) who answer; each answers 1-3 questions.
+SURVEY_RESPONDENT_SHARE = 0.20
 B2B_PERSON_SHARE = 0.04
 
 # Web (GA4) volume knobs.

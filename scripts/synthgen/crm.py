@@ -10,7 +10,7 @@ import pyarrow as pa
 from . import config, vocab
 from . import textops as tx
 from .identity import Identity, draw_email_variant, draw_phone_format, email_code
-from .population import People, affine
+from .population import BARGAIN, NEW_ARRIVAL, People, affine, preference_pull
 from .schemas import SCHEMAS
 from .shop import Orders, _set, alt_variant
 from .timeutil import DAY
@@ -79,7 +79,7 @@ def make_crm(world: World, people: People, orders: Orders, ident: Identity, web_
                                account_of[con.person], acc_id_vocab)
     contacts, old_idx, dup_idx = _contact_versions(world, rng, contacts, con)
     tables = {"crm.contacts": contacts, **acc_tables}
-    tables["crm.survey_responses"] = _surveys(world, rng, con)
+    tables["crm.survey_responses"] = _surveys(world, rng, con, people.pref)
     tables["crm.consent_events"], subscribed_from, subscribed_until = _consent(world, people, rng,
                                                                                con)
     tables["crm.support_tickets"], tcodes, ticket_old_ids = _tickets(world, orders, ident, rng,
@@ -277,11 +277,14 @@ def _contact_versions(world: World, rng: np.random.Generator, contacts: pa.Table
     return pa.concat_tables([contacts, old, contacts.take(pa.array(dup_idx))]), old_idx, dup_idx
 
 
-def _surveys(world: World, rng: np.random.Generator, con: _Contacts) -> pa.Table:
-    """Make crm.survey_responses: 1-3 answers from a fifth of the contacts."""
+def _surveys(world: World, rng: np.random.Generator, con: _Contacts, pref: np.ndarray) -> pa.Table:
+    """Make crm.survey_responses: 1-3 answers from a share of the contacts.
+
+    Answers are uniform, except that preference holders lean to the answers of their preference.
+    """
     w = world.window
     c_created = con.created
-    resp_c = np.nonzero(rng.random(len(con.person)) < 0.2)[0]
+    resp_c = np.nonzero(rng.random(len(con.person)) < config.SURVEY_RESPONDENT_SHARE)[0]
     nq = rng.integers(1, 4, len(resp_c))
     rc = np.repeat(resp_c, nq)
     qk = (np.arange(len(rc)) - np.repeat(np.cumsum(nq) - nq, nq)) % 3
@@ -289,7 +292,8 @@ def _surveys(world: World, rng: np.random.Generator, con: _Contacts) -> pa.Table
     answers = [a for q in qkeys for a in vocab.SURVEY_QUESTIONS[q]]
     a_start = np.cumsum([0] + [len(vocab.SURVEY_QUESTIONS[q]) for q in qkeys])[:-1]
     a_cnt = np.array([len(vocab.SURVEY_QUESTIONS[q]) for q in qkeys])
-    ans = a_start[qk] + (rng.random(len(rc)) * a_cnt[qk]).astype(int)
+    ans = a_start[qk] + _survey_answers(rng.random(len(rc)), qk, a_cnt[qk], qkeys,
+                                        pref[con.person[rc]])
     r_at = c_created[rc] + (rng.random(len(rc)) * (w.end - 60 - c_created[rc])).astype(np.int64)
     rseq = world.counters.take("survey", len(rc))
     return _table("crm.survey_responses", {
@@ -300,6 +304,33 @@ def _surveys(world: World, rng: np.random.Generator, con: _Contacts) -> pa.Table
         "responded_at": w.iso(r_at, con.off[rc], con.var[rc]),
         "_loaded_at": w.loaded_at(r_at + 7200),
     })
+
+
+# (preference, question, answer, config.PREFERENCE_SIGNALS key of the answer's probability)
+_SURVEY_LEANINGS = ((BARGAIN, "values", "price", "bargain_values_price"),
+                    (BARGAIN, "motivations", "deal", "bargain_motivations_deal"),
+                    (NEW_ARRIVAL, "motivations", "trend", "new_arrival_motivations_trend"),
+                    (NEW_ARRIVAL, "values", "quality", "new_arrival_values_quality"))
+
+
+def _survey_answers(u: np.ndarray, qk: np.ndarray, n_ans: np.ndarray, qkeys: list[str],
+                    pref: np.ndarray) -> np.ndarray:
+    """Answer (index among the n_ans of its question) of each row from a uniform u in [0, 1).
+
+    Uniform over the question's answers, except that a pulled share of a preference holder's
+    answers (u below the pull) is the preference's answer; the rest reuse u rescaled, so without
+    a pull every answer is as it would be without preference signals.
+    """
+    pull = np.zeros(len(u))
+    target = np.zeros(len(u), dtype=np.int64)
+    for who, question, answer, key in _SURVEY_LEANINGS:
+        options = vocab.SURVEY_QUESTIONS[question]
+        m = (pref == who) & (qk == qkeys.index(question))
+        pull[m] = preference_pull(config.PREFERENCE_SIGNALS[key], len(options))
+        target[m] = options.index(answer)
+    pulled = u < pull
+    rest = ((u - pull) / (1.0 - pull) * n_ans).astype(np.int64)
+    return np.where(pulled, target, np.minimum(rest, n_ans - 1))
 
 
 def _consent(world: World, people: People, rng: np.random.Generator, con: _Contacts

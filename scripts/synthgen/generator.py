@@ -320,6 +320,8 @@ def _params(args: Args, world: World) -> dict:
         "prospect_share": config.PROSPECT_SHARE,
         "b2b_person_share": config.B2B_PERSON_SHARE,
         "preference_shares": config.PREFERENCE_SHARES,
+        "preference_signals": config.PREFERENCE_SIGNALS,
+        "survey_respondent_share": config.SURVEY_RESPONDENT_SHARE,
         "launch_cohort_share": config.LAUNCH_COHORT_SHARE,
         "lapsed_after_days": config.LAPSED_AFTER_DAYS,
         "loyal": {"min_orders": config.LOYAL_MIN_ORDERS, "min_rate_per_day": config.LOYAL_MIN_RATE},

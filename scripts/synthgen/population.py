@@ -12,6 +12,15 @@ from .world import World
 PROFILES = ("loyal", "regular", "bargain_hunter", "new_arrival_chaser", "one_time", "lapsed",
             "prospect", "b2b")
 PREFS = ("none", "bargain", "new_arrival")
+BARGAIN, NEW_ARRIVAL = PREFS.index("bargain"), PREFS.index("new_arrival")
+
+
+def preference_pull(q: float, n_options: int) -> float:
+    """Share of uniform choices among n options to send to one option so it gets probability q.
+
+    The rest stay uniform: q (at most 1) at or below 1/n gives 0, no pull.
+    """
+    return max(q - 1.0 / n_options, 0.0) / (1.0 - 1.0 / n_options)
 
 
 def affine(x: np.ndarray, modulus: int, mult: int, add: int) -> np.ndarray:

@@ -10,7 +10,7 @@ import pyarrow as pa
 from . import config, vocab
 from . import textops as tx
 from .identity import Identity, draw_email_variant, draw_phone_format, email_code
-from .population import People, repeat_times
+from .population import BARGAIN, NEW_ARRIVAL, People, repeat_times
 from .schemas import SCHEMAS
 from .timeutil import DAY, RULES
 from .world import World
@@ -22,6 +22,7 @@ SOURCE_VOCAB = tx.vocab(("web", "pos"))
 CANCEL_VOCAB = tx.vocab(vocab.CANCEL_REASONS)
 NOTE_VOCAB = tx.vocab(vocab.REFUND_NOTES)
 RESTOCK_VOCAB = tx.vocab(("return", "cancel", "no_restock"))
+CHOICE_NOISE = 0.7  # scale of the Gumbel noise on product-choice scores
 
 
 @dataclass
@@ -208,23 +209,62 @@ def _line_products(world: World, people: People, rng: np.random.Generator, owner
     pos0 = np.searchsorted(world.p_sorted_price, target)
     offs = rng.integers(-4, 3, size=(L, K))
     cand = world.p_by_price[np.clip(pos0[:, None] + offs, 0, len(world.p_by_price) - 1)]
-    line_day = day[lo]
-    line_ts = ts[lo]
-    cand_price = world.p_usd_cents[cand]
-    score = -3.0 * np.abs(np.log(cand_price / np.maximum(target[:, None], 1.0)))
-    score += rng.gumbel(0.0, 0.7, size=(L, K))
-    sale = world.on_sale_pct(cand, line_day[:, None]) > 0
-    newish = (line_ts[:, None] - world.p_published[cand]) < 60 * DAY
-    pref = people.pref[owner][lo][:, None]
-    score += np.where(sale, 0.3 + 2.5 * (pref == 1), 0.0)
-    score += np.where(newish, 2.5 * (pref == 2), 0.0)
-    score -= 1e6 * (world.p_published[cand] > line_ts[:, None])
-    best = cand[np.arange(L), np.argmax(score, axis=1)]
+    line_day, line_ts = day[lo], ts[lo]
+    pref = people.pref[owner][lo]
+    score = _choice_scores(world, cand, target, line_day, line_ts, pref)
+    score += rng.gumbel(0.0, CHOICE_NOISE, size=(L, K))
+    pick = np.argmax(score, axis=1)
+    best, best_score = cand[np.arange(L), pick], score[np.arange(L), pick]
     unpublished = world.p_published[best] > line_ts
     if unpublished.any():  # fall back to the launch catalogue
         launch = np.nonzero(world.p_pub_day < 3)[0]
         best[unpublished] = launch[rng.integers(0, len(launch), int(unpublished.sum()))]
+    sel = np.nonzero(pref > 0)[0]  # preference holders also weigh extra candidates
+    xbest, xscore = _extra_candidates(world, rng.spawn(1)[0], pos0[sel], target[sel],
+                                      line_day[sel], line_ts[sel], pref[sel])
+    better = (xscore > best_score[sel]) & (xscore > -1e5)
+    best[sel[better]] = xbest[better]
     return _Lines(n=n_lines, start=line_start, order=lo, qty=qty, product=best), spend
+
+
+def _choice_scores(world: World, cand: np.ndarray, target: np.ndarray, line_day: np.ndarray,
+                   line_ts: np.ndarray, pref: np.ndarray) -> np.ndarray:
+    """Score candidate products (lines x candidates) without noise: price fit and preference.
+
+    Products not yet published score -1e6.
+    """
+    P = config.PREFERENCE_SIGNALS
+    score = -3.0 * np.abs(np.log(world.p_usd_cents[cand] / np.maximum(target[:, None], 1.0)))
+    sale = world.on_sale_pct(cand, line_day[:, None]) > 0
+    age = line_ts[:, None] - world.p_published[cand]
+    newish = age < P["new_arrival_days"] * DAY
+    pref = pref[:, None]
+    score += np.where(sale, P["sale_score"] + P["bargain_sale_score"] * (pref == BARGAIN), 0.0)
+    score += np.where(newish, P["new_arrival_score"] * (pref == NEW_ARRIVAL), 0.0)
+    return score - 1e6 * (age < 0)
+
+
+def _extra_candidates(world: World, rng: np.random.Generator, pos0: np.ndarray, target: np.ndarray,
+                      line_day: np.ndarray, line_ts: np.ndarray, pref: np.ndarray
+                      ) -> tuple[np.ndarray, np.ndarray]:
+    """Best of extra candidates from a wider band of the price-sorted catalogue, and its score.
+
+    Preference holders look further for a sale / new product near the target price; candidates
+    too far from it (config.PREFERENCE_SIGNALS) score -1e6. rng is a stream of its own (spawned),
+    so the chunk's shop stream draws the same numbers as without preference signals.
+    """
+    P = config.PREFERENCE_SIGNALS
+    L, K, R = len(pos0), P["extra_candidates"], P["extra_candidate_ranks"]
+    if K == 0:
+        return np.zeros(L, dtype=np.int64), np.full(L, -np.inf)
+    offs = rng.integers(-R, R + 1, size=(L, K))
+    cand = world.p_by_price[np.clip(pos0[:, None] + offs, 0, len(world.p_by_price) - 1)]
+    score = _choice_scores(world, cand, target, line_day, line_ts, pref)
+    score += rng.gumbel(0.0, CHOICE_NOISE, size=(L, K))
+    far = np.abs(np.log(world.p_usd_cents[cand] / np.maximum(target[:, None], 1.0)))
+    score -= 1e6 * (far > P["extra_candidate_max_log_ratio"])
+    pick = np.argmax(score, axis=1)
+    return cand[np.arange(L), pick], score[np.arange(L), pick]
 
 
 def _line_prices(world: World, rng: np.random.Generator, lines: _Lines, cur: np.ndarray,
@@ -259,7 +299,7 @@ def _order_money(world: World, people: People, rng: np.random.Generator, owner: 
     welcome = (rank == 0) & ~guest & (rng.random(n) < O["welcome_code_share"])
     code_idx[welcome] = codes.index("WELCOME10")
     camp = world.day_code_campaign[np.clip(day, 0, w.n_days - 1)]
-    use_camp = (camp >= 0) & (code_idx < 0) & (rng.random(n) < O["campaign_code_share"])
+    use_camp = (camp >= 0) & (code_idx < 0) & (rng.random(n) < _campaign_code_share(people, owner))
     camp_codes = np.array([codes.index(c["code"]) if c["code"] else -1 for c in world.campaigns])
     code_idx[use_camp] = camp_codes[camp[use_camp]]
     staff = test & (rng.random(n) < 0.5)
@@ -287,6 +327,14 @@ def _order_money(world: World, people: People, rng: np.random.Generator, owner: 
     total = subtotal - disc + shipping + tax
     return _Money(subtotal=subtotal, disc=disc, shipping=shipping, tax=tax, total=total,
                   code_text_idx=code_text_idx, code_vocab=code_vocab)
+
+
+def _campaign_code_share(people: People, owner: np.ndarray) -> np.ndarray:
+    """Each order's chance of using a running campaign's code: higher for bargain hunters."""
+    share = config.ORDERS["campaign_code_share"]
+    P = config.PREFERENCE_SIGNALS
+    bargain = min(share * P["bargain_code_factor"], max(P["bargain_code_share_cap"], share))
+    return np.where(people.pref[owner] == BARGAIN, bargain, share)
 
 
 def _lifecycle(world: World, rng: np.random.Generator, ts: np.ndarray, test: np.ndarray,

@@ -7,9 +7,9 @@ from dataclasses import dataclass, fields
 import numpy as np
 import pyarrow as pa
 
-from . import config
+from . import config, vocab
 from . import textops as tx
-from .population import People, affine
+from .population import BARGAIN, NEW_ARRIVAL, People, affine, preference_pull
 from .schemas import SCHEMAS
 from .shop import Orders
 from .timeutil import DAY
@@ -134,7 +134,7 @@ def make_web(world: World, people: People, orders: Orders, clicks: dict, rng: np
     cnt = _event_counts(rng, sess, orders, bot_pages)
     ev, sess.start = _timeline(world, rng, sess, orders, cnt)
     prod = _event_products(world, rng, orders, sess, ev)
-    pages = _pages(world, rng, orders, sess, ev, prod, tr, camp_s)
+    pages = _pages(world, rng, orders, sess, ev, prod, tr, camp_s, people.pref)
     ids = _identity(world, people, signup, sess, ev, len(profile))
     events, event_id, loaded, late = _events_table(world, people, orders, rng, sess, ev, prod,
                                                    pages, ids, profile, tr, camp_s)
@@ -432,8 +432,11 @@ def _event_products(world: World, rng: np.random.Generator, orders: Orders, sess
 
 
 def _pages(world: World, rng: np.random.Generator, orders: Orders, sess: _Sessions, ev: _Events,
-           prod: _Products, tr: np.ndarray, camp_s: np.ndarray) -> _Pages:
-    """Make each event's page, landing-page utm location and referrer."""
+           prod: _Products, tr: np.ndarray, camp_s: np.ndarray, pref: np.ndarray) -> _Pages:
+    """Make each event's page, landing-page utm location and referrer.
+
+    pref is each chunk person's preference: it pulls their collection pages to their collection.
+    """
     N, S = len(ev.sess), len(sess.person)
     ev_type, ev_sess = ev.type, ev.sess
     click = sess.kind == KIND_CLICK
@@ -456,6 +459,8 @@ def _pages(world: World, rng: np.random.Generator, orders: Orders, sess: _Sessio
     page = np.where(ev_type == EV["begin_checkout"], pf["/checkout"], page)
     page = np.where(ev_type == EV["purchase"], pf["/checkout/thank-you"], page)
     page = np.where(ev_type == EV["remove_from_cart"], pf["/cart"], page)
+    pull_rng = rng.spawn(1)[0]  # a stream of its own: rng draws as without preference signals
+    page = _preferred_collection(world, pull_rng, page, ev.person, pref)
     # landing page shared by session_start and the first page_view
     landing = np.where(click, world.page_coll0 + rng.integers(0, 2, S),
                        np.where(rng.random(S) < 0.4, pf["/"], world.page_product0 + np.searchsorted(
@@ -463,6 +468,7 @@ def _pages(world: World, rng: np.random.Generator, orders: Orders, sess: _Sessio
     landing = np.where(purchase & (rng.random(S) < 0.5),
                        world.page_product0 + orders.line_product[orders.line_start[np.maximum(sess.order, 0)]],
                        landing)
+    landing = _preferred_collection(world, pull_rng, landing, sess.person, pref)
     is_landing = (ev_type == EV["session_start"]) | ((ev_type == EV["page_view"]) & (ev.k == 0))
     page = np.where(is_landing, landing[ev_sess], page)
     # utm query on landing pages of campaign sessions
@@ -484,6 +490,25 @@ def _pages(world: World, rng: np.random.Generator, orders: Orders, sess: _Sessio
     ref_idx = np.where(ev.pos <= 1, ext, world.referrer_page0 + prev_page)
     ref_idx = np.where(is_landing, ext, ref_idx)
     return _Pages(page=page, term=term, loc_idx=loc_idx, loc_vocab=loc_vocab, ref_idx=ref_idx)
+
+
+def _preferred_collection(world: World, rng: np.random.Generator, page: np.ndarray,
+                          person: np.ndarray, pref: np.ndarray) -> np.ndarray:
+    """Send some collection pages of preference holders to /collections/sale or /new-arrivals.
+
+    person is the chunk person of each page (-1 anonymous / bot); the shares are in
+    config.PREFERENCE_SIGNALS.
+    """
+    P = config.PREFERENCE_SIGNALS
+    n_coll = len(vocab.COLLECTION_PAGES)
+    coll = (page >= world.page_coll0) & (page < world.page_coll0 + n_coll) & (person >= 0)
+    p_pref = np.where(person >= 0, pref[np.maximum(person, 0)], 0)
+    u = rng.random(len(page))
+    for who, key, name in ((BARGAIN, "bargain_sale_page", "sale"),
+                           (NEW_ARRIVAL, "new_arrival_page", "new-arrivals")):
+        pull = coll & (p_pref == who) & (u < preference_pull(P[key], n_coll))
+        page = np.where(pull, world.page_coll0 + vocab.COLLECTION_PAGES.index(name), page)
+    return page
 
 
 def _identity(world: World, people: People, signup: np.ndarray, sess: _Sessions, ev: _Events,

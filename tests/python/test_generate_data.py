@@ -495,3 +495,105 @@ def test_cli_runs_and_reports_progress(tmp_path):
     assert (tmp_path / "o" / "truth" / "manifest.json").exists()
     h = _cli("--help")
     assert h.returncode == 0 and "--customers" in h.stdout
+
+
+# ------------------------------------------------------------------------------------ preference signals
+@pytest.fixture(scope="session")
+def signals(tmp_path_factory) -> duckdb.DuckDBPyConnection:
+    """A two-year run (sales and new arrivals all year round), its raw tables tied to the truth.
+
+    Views: persons; lines (order lines of identified buyers: on_sale, newish); codes (orders:
+    campaign code used); views (collection page views of tracked persons); answers (survey answers).
+    """
+    out = tmp_path_factory.mktemp("signals") / "data"
+    generate(Args(customers=3_000, days=730, seed=7, as_of=AS_OF, out=out), quiet=True)
+    con = duckdb.connect()
+    raw = {k: read(out, k) for k in ("shopify.orders", "shopify.order_lines", "shopify.products",
+                                      "ga4.events", "crm.survey_responses")}
+    for key, tbl in raw.items():
+        con.register(key.replace(".", "_"), tbl)
+    con.register("persons", truth(out, "persons"))
+    con.register("ids", truth(out, "identifiers"))
+    new_days = config.PREFERENCE_SIGNALS["new_arrival_days"]
+    con.sql("""create view orders as
+        select distinct on (o.order_id) o.order_id, i.person_id, o.discount_codes,
+               try_cast(o.created_at as timestamptz) as created_at
+        from shopify_orders o join ids i on i.identifier_type in ('email', 'guest_email')
+          and i.normalized_value = lower(trim(o.email))
+        where o.order_id is not null and not o.is_test and try_cast(o.created_at as timestamptz) is not null""")
+    con.sql(f"""create view lines as
+        with p as (select product_id, min(try_cast(published_at as timestamptz)) as published_at
+                   from shopify_products group by all)
+        select distinct on (l.order_line_id) l.order_line_id, o.order_id, o.person_id,
+               l.compare_at_price is not null as on_sale,
+               o.created_at >= p.published_at
+               and o.created_at < p.published_at + interval {new_days} day as newish
+        from shopify_order_lines l join orders o using (order_id) join p using (product_id)
+        where l.order_line_id is not null""")
+    con.sql("""create view codes as select person_id, regexp_replace(coalesce(discount_codes, ''),
+        '(WELCOME10|FREESHIP|STAFF100|,)', '', 'g') <> '' as campaign_code from orders""")
+    con.sql("""create view views as select i.person_id, e.page_location from ga4_events e
+        join ids i on i.identifier_type = 'cookie' and not i.is_shared and i.identifier_value = e.user_pseudo_id
+        where e.event_id is not null and e.page_location like '%/collections/%'""")
+    con.sql("""create view answers as select i.person_id, s.question_key, s.answer
+        from crm_survey_responses s join ids i on i.identifier_type = 'crm_contact_id'
+          and i.identifier_value = s.contact_id where s.response_id is not null""")
+    return con
+
+
+def _by_preference(con: duckdb.DuckDBPyConnection, sql: str) -> dict[str, float]:
+    """{preference: value} of a query returning (preference, value) rows."""
+    return dict(con.sql(sql).fetchall())
+
+
+def _person_share(con: duckdb.DuckDBPyConnection, flag: str, min_orders: int) -> dict[str, float]:
+    """Mean over buyers with at least min_orders orders of their share of lines with flag set."""
+    return _by_preference(con, f"""
+        select preference, avg(share) from (
+            select person_id, avg({flag}::int) as share from lines group by all
+            having count(distinct order_id) >= {min_orders})
+        join persons using (person_id) group by all""")
+
+
+def test_bargain_hunters_buy_on_sale(signals):
+    share = _person_share(signals, "on_sale", 3)
+    assert share["bargain"] - share["none"] >= 0.25, share
+    assert share["bargain"] >= 0.5, share
+
+
+def test_new_arrival_chasers_buy_new_products(signals):
+    share = _person_share(signals, "newish", 2)
+    assert share["new_arrival"] - share["none"] >= 0.25, share
+    assert share["new_arrival"] >= 0.5, share
+
+
+def test_bargain_hunters_use_campaign_codes_more(signals):
+    rate = _by_preference(signals, """select preference, avg(campaign_code::int) from codes
+                                      join persons using (person_id) group by all""")
+    assert rate["bargain"] >= 2 * rate["none"] > 0, rate
+    assert rate["new_arrival"] < 1.5 * rate["none"], rate
+
+
+def test_preference_holders_view_their_collection(signals):
+    rates = signals.sql("""
+        select preference, avg((page_location like '%/collections/sale%')::int),
+               avg((page_location like '%/collections/new-arrivals%')::int)
+        from views join persons using (person_id) group by all""").fetchall()
+    sale = {p: s for p, s, _ in rates}
+    new = {p: n for p, _, n in rates}
+    assert sale["bargain"] - sale["none"] >= 0.3, sale
+    assert new["new_arrival"] - new["none"] >= 0.3, new
+
+
+def test_survey_answers_follow_preference(signals):
+    def gap(preference: str, question: str, answer: str) -> float:
+        share = _by_preference(signals, f"""
+            select preference, avg((answer = '{answer}')::int) from answers
+            join persons using (person_id) where question_key = '{question}' group by all""")
+        return share[preference] - share["none"]
+
+    price = gap("bargain", "values", "price")
+    assert price >= 0.25, price
+    others = [gap("bargain", "motivations", "deal"), gap("new_arrival", "motivations", "trend"),
+              gap("new_arrival", "values", "quality")]
+    assert sum(others) / len(others) >= 0.2, others
