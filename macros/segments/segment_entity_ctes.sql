@@ -1,9 +1,10 @@
 {#- segment_entity_ctes(entity, compiled): the CTEs (each followed by a comma) that evaluate every
     segment of one entity (compiled = segment_compile()), ending in <entity>_members (entity_key,
-    segment_key, reason): the population, one import per feature mart the rules read, one aggregate
-    per event source counting every event condition, the traits relation (one row per entity), one
-    boolean and one reason per segment, and a cross join with the segment keys turning the booleans
-    into rows. Needs a CTE as_of. An entity without segments gets an empty <entity>_members. -#}
+    segment_key, reason): the population, one import per feature mart the rules read, the event
+    counts the entity's rules read (from segment_event_ctes, per person; an account sums its
+    people's), the traits relation (one row per entity), and a cross join with the numbered segment
+    keys keeping the pairs whose rule holds, the reason computed for members only. Needs the CTEs
+    as_of and segment_event_ctes. An entity without segments gets an empty <entity>_members. -#}
 {% macro segment_entity_ctes(entity, compiled) -%}
     {%- set config = segment_entities()[entity] -%}
     {%- set segments = compiled.definitions | selectattr('entity', 'equalto', entity) | list -%}
@@ -11,10 +12,11 @@
     {%- for name, feature in compiled.features.items() if feature.entity == entity -%}
         {%- do feature_models.setdefault(feature.model, []).append((feature.column, name)) -%}
     {%- endfor -%}
-    {%- set event_sources = {} -%}
-    {%- for count in compiled.event_counts if count.entity == entity -%}
-        {%- do event_sources.setdefault(count.event.source_model, []).append(count) -%}
+    {%- set counts = [] -%}
+    {%- for count in compiled.event_counts if entity in count.entities -%}
+        {%- do counts.append(count) -%}
     {%- endfor -%}
+    {%- set relations = counts | map(attribute='relation') | unique | sort | list -%}
     {%- if not segments %}
 {{ entity }}_members as (
     select
@@ -28,12 +30,6 @@
 {{ entity }}_population as (
     {{ config.population }}
 ),
-{%- if config.event_people and event_sources %}
-
-{{ entity }}_event_people as (
-    {{ config.event_people }}
-),
-{%- endif %}
 {%- for model, columns in feature_models.items() | sort %}
 
 {{ entity }}_features_from_{{ model }} as (
@@ -45,26 +41,27 @@
     from {{ ref(model) }}
 ),
 {%- endfor %}
-{%- for source_model, counts in event_sources.items() | sort %}
+{%- if config.event_people and counts %}
 
-{{ entity }}_events_from_{{ source_model }} as (
+{{ entity }}_event_people as (
+    {{ config.event_people }}
+),
+
+-- an event belongs to one person: the entity's count is the sum of its people's
+{{ entity }}_events as (
     select
         {%- for count in counts %}
-        {{ segment_event_count_sql(count) }} as {{ count.alias }},
+        cast(sum(coalesce({{ count.relation }}.{{ count.alias }}, 0)) as {{ dbt.type_bigint() }}) as {{ count.alias }},
         {%- endfor %}
-        {{ 'event_people.entity_key' if config.event_people else 'source_rows.customer_key' }} as entity_key
-    from {{ ref(source_model) }} as source_rows
-    {%- if config.event_people %}
-    inner join {{ entity }}_event_people as event_people
-        on source_rows.customer_key = event_people.customer_key
-    {%- endif %}
-    cross join as_of
-    where
-        source_rows.customer_key is not null
-        and source_rows.{{ counts[0].event.date_column }} <= as_of.as_of_date
-    group by {{ 'event_people.entity_key' if config.event_people else 'source_rows.customer_key' }}
+        event_people.entity_key
+    from {{ entity }}_event_people as event_people
+    {%- for relation in relations %}
+    left join {{ relation }}
+        on event_people.customer_key = {{ relation }}.customer_key
+    {%- endfor %}
+    group by event_people.entity_key
 ),
-{%- endfor %}
+{%- endif %}
 
 {{ entity }}_traits as (
     select
@@ -73,10 +70,9 @@
         {{ entity }}_features_from_{{ model }}.{{ name }},
         {%- endfor %}
         {%- endfor %}
-        {%- for source_model, counts in event_sources.items() | sort %}
         {%- for count in counts %}
-        coalesce({{ entity }}_events_from_{{ source_model }}.{{ count.alias }}, 0) as {{ count.alias }},
-        {%- endfor %}
+        coalesce({{ entity ~ '_events' if config.event_people else count.relation }}.{{ count.alias }}, 0)
+            as {{ count.alias }},
         {%- endfor %}
         population.entity_key
     from {{ entity }}_population as population
@@ -84,44 +80,41 @@
     left join {{ entity }}_features_from_{{ model }}
         on population.entity_key = {{ entity }}_features_from_{{ model }}.entity_key
     {%- endfor %}
-    {%- for source_model in event_sources.keys() | sort %}
-    left join {{ entity }}_events_from_{{ source_model }}
-        on population.entity_key = {{ entity }}_events_from_{{ source_model }}.entity_key
-    {%- endfor %}
-),
-
-{{ entity }}_evaluated as (
-    select
-        {%- for definition in segments %}
-        {{ compiled.sql[definition.key] }} as is_in_{{ definition.key }},
-        {{ compiled.reasons[definition.key] }} as reason_{{ definition.key }},
+    {%- if config.event_people and counts %}
+    left join {{ entity }}_events
+        on population.entity_key = {{ entity }}_events.entity_key
+    {%- elif counts %}
+        {%- for relation in relations %}
+    left join {{ relation }}
+        on population.entity_key = {{ relation }}.customer_key
         {%- endfor %}
-        traits.entity_key
-    from {{ entity }}_traits as traits
+    {%- endif %}
 ),
 
 {{ entity }}_segment_keys as (
     {%- for definition in segments %}
-    select {{ string_literal(definition.key) }} as segment_key{{ '' if loop.last else ' union all' }}
+    select
+        {{ loop.index }} as segment_number,
+        {{ string_literal(definition.key) }} as segment_key{{ '' if loop.last else ' union all' }}
     {%- endfor %}
 ),
 
--- one row per member: each entity meets each segment key once, the case keeps the rules that hold
+-- one row per member: each entity meets each numbered segment once, the case keeps the rules that hold
 {{ entity }}_members as (
     select
-        evaluated.entity_key,
+        traits.entity_key,
         segment_keys.segment_key,
-        case segment_keys.segment_key
+        case segment_keys.segment_number
             {%- for definition in segments %}
-            when {{ string_literal(definition.key) }} then evaluated.reason_{{ definition.key }}
+            when {{ loop.index }} then {{ compiled.reasons[definition.key] }}
             {%- endfor %}
         end as reason
-    from {{ entity }}_evaluated as evaluated
+    from {{ entity }}_traits as traits
     cross join {{ entity }}_segment_keys as segment_keys
     where
-        case segment_keys.segment_key
+        case segment_keys.segment_number
             {%- for definition in segments %}
-            when {{ string_literal(definition.key) }} then evaluated.is_in_{{ definition.key }}
+            when {{ loop.index }} then {{ compiled.sql[definition.key] }}
             {%- endfor %}
         end
 ),

@@ -1,9 +1,11 @@
 {#- segment_event_sql(rule, field, context): the SQL boolean of an event condition ("did / did not
     do EVENT at least / at most / exactly N times in the last D days, where PROPERTY op VALUE ..."),
     checked against seeds segment_event_types and segment_event_properties. The count is a column of the
-    traits relation, one per distinct (entity, event, window, filter) across all segments
-    (context.event_counts; an account counts the events of all its people); days count as elsewhere in the project: date > as_of_date − D and
-    <= as_of_date. Without in_last_days the count is lifetime (up to the as-of date). -#}
+    traits relation, one per distinct (event, window, filter) across all segments and entities
+    (context.event_counts: alias, entities using it, the relation computing it per person, by_item when
+    a filter is on an item property; an account sums the counts of its people); days count as
+    elsewhere in the project: date > as_of_date − D and <= as_of_date. Without in_last_days the count
+    is lifetime (up to the as-of date). -#}
 {% macro segment_event_sql(rule, field, context) -%}
     {%- set segment = context.stack[-1] -%}
     {%- set name = rule['event'] -%}
@@ -61,17 +63,23 @@
             ~ (segment_show(filter['value']) if 'value' in filter else '')) -%}
     {%- endfor -%}
     {%- set entity = context.definitions[segment].entity -%}
-    {%- set signature = [entity, name, days, filter_sqls] | tojson -%}
-    {%- set alias = none -%}
+    {%- set signature = [name, days, filter_sqls] | tojson -%}
     {%- for known in context.event_counts if known.signature == signature -%}
-        {%- set alias = known.alias -%}
-        {%- do context.update({'alias': alias}) -%}
+        {%- do context.update({'alias': known.alias}) -%}
+        {%- if entity not in known.entities -%}
+            {%- do known.entities.append(entity) -%}
+        {%- endif -%}
     {%- endfor -%}
     {%- if context.get('alias') is none -%}
-        {%- do context.event_counts.append({'signature': signature, 'alias': 'event_count_'
-            ~ (context.event_counts | length + 1), 'entity': entity, 'event': event, 'days': days,
-            'filter_sqls': filter_sqls}) -%}
-        {%- do context.update({'alias': context.event_counts[-1].alias}) -%}
+        {%- set filters_items = [] -%}
+        {%- for filter in filters if properties[filter['property']].is_item -%}
+            {%- do filters_items.append(filter['property']) -%}
+        {%- endfor -%}
+        {%- set alias = 'event_count_' ~ (context.event_counts | length + 1) -%}
+        {%- do context.event_counts.append({'signature': signature, 'alias': alias, 'entities': [entity],
+            'event': event, 'days': days, 'filter_sqls': filter_sqls, 'by_item': filters_items | length > 0,
+            'relation': 'events_for_' ~ alias if filters_items else 'events_from_' ~ event.source_model}) -%}
+        {%- do context.update({'alias': alias}) -%}
     {%- endif -%}
     {%- set alias = context.pop('alias') -%}
     {%- set label = name ~ (' (' ~ filter_texts | join(' and ') | trim ~ ')' if filter_texts else '')

@@ -16,22 +16,24 @@
             'is_set': (row['unit'] or '').startswith('set of')}}) -%}
     {%- endfor -%}
     {%- set events = run_query(
-        'select event_name, source_model, id_column, date_column, match_column, match_value, match_type from '
+        'select event_name, source_model, id_column, date_column, match_column, match_value, match_type,'
+        ~ ' event_row_column from '
         ~ ref('segment_event_types')) -%}
     {%- for row in events.rows -%}
         {%- do vocabulary.events.update({row['event_name']: {
             'source_model': row['source_model'], 'id_column': row['id_column'], 'date_column': row['date_column'],
             'match_column': row['match_column'], 'match_value': row['match_value'],
-            'match_type': row['match_type']}}) -%}
+            'match_type': row['match_type'], 'event_row_column': row['event_row_column']}}) -%}
     {%- endfor -%}
     {%- set properties = run_query(
-        'select source_model, property, column_name, data_type from ' ~ ref('segment_event_properties')) -%}
+        'select source_model, property, column_name, data_type, grain from ' ~ ref('segment_event_properties')) -%}
     {%- for row in properties.rows -%}
         {%- if row['source_model'] not in vocabulary.properties -%}
             {%- do vocabulary.properties.update({row['source_model']: {}}) -%}
         {%- endif -%}
         {%- do vocabulary.properties[row['source_model']].update({row['property']: {
-            'column': row['column_name'], 'data_type': row['data_type'], 'is_set': false}}) -%}
+            'column': row['column_name'], 'data_type': row['data_type'], 'is_set': false,
+            'is_item': row['grain'] == 'item'}}) -%}
     {%- endfor -%}
     {{ return(vocabulary) }}
 {%- endmacro %}

@@ -2,7 +2,8 @@
 """Benchmark the segment engine: every shipped segment evaluated at 1M customers.
 
     .venv/bin/python scripts/benchmarks/bench_segments.py --source data/warehouse.duckdb \\
-        --customers 1000000 --workdir /tmp/bench_segments --repeat 2 --json /tmp/bench_segments.json
+        --customers 1000000 --workdir /tmp/bench_segments --repeat 2 --threads 1 2 \\
+        --json /tmp/bench_segments.json
 
 1. Inputs (not timed): the tables the engine reads, copied from a built warehouse (`--source`, the
    10k demo by default) as many times as it takes to reach `--customers`, each copy with its own
@@ -12,7 +13,9 @@
 2. Timed, each in its own dbt process (`--repeat` times): `dbt run --select segment_definitions
    segment_membership customer_segments account_segments`, the engine stage (rule evaluation,
    membership with reasons, primary and family assignment). Model times come from run_results.json.
-   Same profile as `make build` (DuckDB, the project's thread and memory settings).
+   Same profile as `make build` (DuckDB, the project's memory settings); DuckDB's threads are the
+   profile's default (1) or each of `--threads` in turn (env var DUCKDB_THREADS).
+   `--reuse-inputs` keeps the inputs of an earlier run when every table still has the source's columns.
 
 Prints one line per repeat and a summary; --json writes them. Exit 1 when dbt fails.
 """
@@ -24,6 +27,7 @@ import json
 import math
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -86,9 +90,29 @@ def make_inputs(source: Path, target: Path, copies: int) -> dict[str, int]:
     return rows
 
 
-def run_engine(workdir: Path) -> dict:
+def inputs_reusable(source: Path, target: Path) -> bool:
+    """True when `target` holds every input table with the same columns as in `source`."""
+    if not target.is_file():
+        return False
+    with duckdb.connect(str(target), read_only=True) as con:
+        con.execute(f"attach '{source}' as src (read_only)")
+        for relation in (*TABLES, *COPIED_AS_IS):
+            schema, table = relation.split(".")
+            columns = [con.execute(
+                "select list(column_name order by ordinal_position) from information_schema.columns"
+                f" where table_catalog = '{catalog}' and table_schema = '{schema}' and table_name = '{table}'"
+                " and column_name <> 'copy_number'"
+            ).fetchone()[0] for catalog in ("src", target.stem)]
+            if columns[0] != columns[1]:
+                return False
+    return True
+
+
+def run_engine(workdir: Path, threads: int | None) -> dict:
     dbt = Path(sys.executable).parent / "dbt"
     env = dict(os.environ, DO_NOT_TRACK="1", DBT_TARGET="duckdb", DUCKDB_PATH=str(workdir / "warehouse.duckdb"))
+    if threads:
+        env["DUCKDB_THREADS"] = str(threads)
     env.setdefault("DBT_PROFILES_DIR", str(ROOT))
     cmd = [str(dbt), "run", "--select", *MODELS, "--project-dir", str(ROOT),
            "--target-path", str(workdir / "dbt_target"), "--log-path", str(workdir / "dbt_logs"),
@@ -102,7 +126,7 @@ def run_engine(workdir: Path) -> dict:
     results = json.loads((workdir / "dbt_target" / "run_results.json").read_text())
     models = {r["unique_id"].split(".")[-1]: round(r["execution_time"], 2) for r in results["results"]
               if r["unique_id"].split(".")[-1] in MODELS}
-    return {"wall_seconds": round(wall, 2), "model_seconds": models,
+    return {"threads": threads or 1, "wall_seconds": round(wall, 2), "model_seconds": models,
             "engine_seconds": round(sum(models.values()), 2)}
 
 
@@ -113,6 +137,8 @@ def main(argv=None) -> int:
     p.add_argument("--customers", type=int, default=1_000_000, help="customers to reach (default 1,000,000)")
     p.add_argument("--workdir", type=Path, default=Path("/tmp/bench_segments"))
     p.add_argument("--repeat", type=int, default=2)
+    p.add_argument("--threads", type=int, nargs="+", help="DuckDB threads, one series of runs each (default 1)")
+    p.add_argument("--reuse-inputs", action="store_true", help="keep the inputs of an earlier run if still valid")
     p.add_argument("--json", type=Path, help="write the figures here")
     args = p.parse_args(argv)
     if not args.source.is_file():
@@ -122,26 +148,38 @@ def main(argv=None) -> int:
     with duckdb.connect(str(args.source), read_only=True) as con:
         base = con.execute("select count(*) from marts.dim_customers").fetchone()[0]
     copies = math.ceil(args.customers / base)
-    shutil.rmtree(args.workdir, ignore_errors=True)
-    args.workdir.mkdir(parents=True)
-    log(f"inputs: {copies} copies of {base:,} customers from {args.source}")
-    started = time.perf_counter()
-    rows = make_inputs(args.source, args.workdir / "warehouse.duckdb", copies)
-    log(f"inputs ready in {time.perf_counter() - started:.0f} s")
+    target = args.workdir / "warehouse.duckdb"
+    if args.reuse_inputs and inputs_reusable(args.source, target):
+        log(f"inputs: reusing {target}")
+        with duckdb.connect(str(target), read_only=True) as con:
+            rows = {relation: con.execute(f"select count(*) from {relation}").fetchone()[0]
+                    for relation in (*TABLES, *COPIED_AS_IS)}
+    else:
+        shutil.rmtree(args.workdir, ignore_errors=True)
+        args.workdir.mkdir(parents=True)
+        log(f"inputs: {copies} copies of {base:,} customers from {args.source}")
+        started = time.perf_counter()
+        rows = make_inputs(args.source, target, copies)
+        log(f"inputs ready in {time.perf_counter() - started:.0f} s")
 
     runs = []
-    for i in range(args.repeat):
-        run = run_engine(args.workdir)
-        runs.append(run)
-        log(f"run {i + 1}: engine {run['engine_seconds']} s ({run['model_seconds']}), dbt wall {run['wall_seconds']} s")
-    with duckdb.connect(str(args.workdir / "warehouse.duckdb"), read_only=True) as con:
+    for threads in args.threads or [None]:
+        for i in range(args.repeat):
+            run = run_engine(args.workdir, threads)
+            runs.append(run)
+            log(f"threads {run['threads']}, run {i + 1}: engine {run['engine_seconds']} s ({run['model_seconds']}),"
+                f" dbt wall {run['wall_seconds']} s")
+    with duckdb.connect(str(target), read_only=True) as con:
         members = con.execute("select count(*) from marts.segment_membership").fetchone()[0]
         segments = con.execute("select count(*) from marts.segment_definitions").fetchone()[0]
-    engine = sorted(r["engine_seconds"] for r in runs)[len(runs) // 2]
+    medians = {threads: statistics.median(r["engine_seconds"] for r in runs if r["threads"] == threads)
+               for threads in sorted({r["threads"] for r in runs})}
     summary = {"customers": rows["marts.dim_customers"], "copies": copies, "input_rows": rows,
-               "segments": segments, "membership_rows": members, "runs": runs, "median_engine_seconds": engine}
+               "segments": segments, "membership_rows": members, "runs": runs,
+               "median_engine_seconds_by_threads": medians}
     log(f"{rows['marts.dim_customers']:,} customers, {segments} segments, {members:,} memberships: "
-        f"engine stage median {engine} s")
+        + ", ".join(f"engine stage median {seconds:.2f} s with {threads} thread(s)"
+                    for threads, seconds in medians.items()))
     if args.json:
         args.json.write_text(json.dumps(summary, indent=2))
     return 0

@@ -161,10 +161,11 @@ def test_a_new_segment_needs_only_its_definition(project: Path) -> None:
     expected = con.execute("""
         select count(*)
         from marts.customer_features as f
-        join marts.customer_lifecycle as l using (customer_key)
+        join marts.customer_clv as c using (customer_key)
         join marts.dim_customers as d using (customer_key)
         where not d.is_test_account and f.on_sale_item_share >= 0.5
-            and l.lifecycle_stage not in ('dormant', 'churned')
+            -- lapsed_customers: no order for 180 days and p_alive under 0.5
+            and not (coalesce(f.days_since_last_order >= 180, false) and coalesce(c.p_alive < 0.5, false))
             and exists (select 1 from marts.fct_order_lines as o
                         where o.customer_key = f.customer_key and o.is_on_sale and o.is_counted_order)
     """).fetchone()[0]

@@ -34,6 +34,16 @@ event_items as (
     from {{ ref('stg_ga4__event_items') }}
 ),
 
+-- the lowest item index of each event marks the one row (is_event_row) event-level counts use;
+-- not item 0: an event whose first item was quarantined starts at item 1
+event_first_items as (
+    select
+        event_id,
+        min(item_index) as first_item_index
+    from event_items
+    group by event_id
+),
+
 fx_rates as (
     -- rates to var base_currency; item prices are in the event's currency, on the event's UTC day
     {{ fx_rates_to_base() }}
@@ -52,6 +62,7 @@ final as (
             as event_item_id,
         resolved.event_id,
         event_items.item_index,
+        coalesce(event_items.item_index = event_first_items.first_item_index, true) as is_event_row,
         resolved.customer_key,
         resolved.event_at,
         resolved.event_date,
@@ -69,6 +80,8 @@ final as (
     from resolved
     left join event_items
         on resolved.event_id = event_items.event_id
+    left join event_first_items
+        on resolved.event_id = event_first_items.event_id
     left join fx_rates
         on
             resolved.currency_code = fx_rates.currency_code

@@ -1,7 +1,7 @@
 -- One row per entity (customer or account) and segment it belongs to at the as-of date, with the
 -- reason: the feature values, event counts and segments its rule read. The rules of
 -- models/marts/segments/_segment_definitions.yml compile into this model (macro segment_compile);
--- macro segment_entity_ctes writes each entity's evaluation (docs/segments.md, "How it compiles").
+-- macros segment_event_ctes and segment_entity_ctes write the evaluation (docs/segments.md, "How it compiles").
 -- depends_on: {{ ref('feature_catalog') }} {{ ref('segment_event_types') }} {{ ref('segment_event_properties') }}
 -- depends_on: {{ ref('customer_features') }} {{ ref('customer_rfm') }} {{ ref('customer_lifecycle') }}
 -- depends_on: {{ ref('customer_value') }} {{ ref('customer_clv') }} {{ ref('customer_churn_risk') }}
@@ -16,6 +16,8 @@ as_of as (
     select as_of_date
     from {{ ref('int_as_of_date') }}
 ),
+
+{{- segment_event_ctes(compiled) }}
 
 {{ segment_entity_ctes('customer', compiled) }}
 
