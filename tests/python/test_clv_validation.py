@@ -311,3 +311,18 @@ def test_p_alive_separates_the_truly_alive(con: duckdb.DuckDBPyConnection) -> No
     assert auc >= MIN_P_ALIVE_AUC, auc
     gap = abs(frame["p_alive"].mean() - alive.mean())
     assert gap <= MAX_P_ALIVE_CALIBRATION_GAP, (frame["p_alive"].mean(), alive.mean())
+
+
+def test_the_fallback_parameters_are_the_demo_fit(fitted: pd.Series) -> None:
+    """Var clv_fallback_parameters is the fit on the default demo data, to its 6 printed digits:
+    engines without Python models (PostgreSQL, Spark) score with it, and compare_engines expects
+    their segments to match DuckDB's. A generator change that moves the fit makes this fail: refit
+    with `scripts/fit_btyd.py --duckdb data/warehouse.duckdb` and paste its output."""
+    manifest = json.loads((TRUTH / "manifest.json").read_text()) if (TRUTH / "manifest.json").exists() else {}
+    arguments = manifest.get("arguments", {})
+    if (arguments.get("customers"), arguments.get("seed"), arguments.get("as_of")) != (10000, 42, "2025-12-31"):
+        pytest.skip("the fallback is fitted on the default demo data (10,000 customers, seed 42)")
+    fallback = PROJECT_VARS["clv_fallback_parameters"]
+    off = {name: (fallback[name], float(fitted[name])) for name in fallback
+           if abs(fallback[name] - float(fitted[name])) > 1e-5 * abs(float(fitted[name]))}
+    assert not off, f"clv_fallback_parameters differ from the demo fit: {off}"
