@@ -32,7 +32,7 @@ event_windows as (
     {%- endif -%}
     {%- for source_model, counts in by_source.items() | sort %}
 
-events_from_{{ source_model }} as (
+{{ counts[0].relation }} as (
     select
         {%- for count in counts %}
             {%- set match = segment_event_match_sql(count) %}
@@ -49,7 +49,7 @@ events_from_{{ source_model }} as (
     {%- endfor %}
     {%- for count in compiled.event_counts if count.by_item %}
 
-events_for_{{ count.alias }} as (
+{{ count.relation }} as (
     select
         count(distinct source_rows.{{ count.event.id_column }}) as {{ count.alias }},
         source_rows.customer_key

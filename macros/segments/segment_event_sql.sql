@@ -71,14 +71,15 @@
         {%- endif -%}
     {%- endfor -%}
     {%- if context.get('alias') is none -%}
-        {%- set filters_items = [] -%}
+        {%- set item_filters = [] -%}
         {%- for filter in filters if properties[filter['property']].is_item -%}
-            {%- do filters_items.append(filter['property']) -%}
+            {%- do item_filters.append(filter) -%}
         {%- endfor -%}
         {%- set alias = 'event_count_' ~ (context.event_counts | length + 1) -%}
+        {#- relation: the CTE of segment_event_ctes that counts it, named here once -#}
         {%- do context.event_counts.append({'signature': signature, 'alias': alias, 'entities': [entity],
-            'event': event, 'days': days, 'filter_sqls': filter_sqls, 'by_item': filters_items | length > 0,
-            'relation': 'events_for_' ~ alias if filters_items else 'events_from_' ~ event.source_model}) -%}
+            'event': event, 'days': days, 'filter_sqls': filter_sqls, 'by_item': item_filters | length > 0,
+            'relation': 'events_for_' ~ alias if item_filters else 'events_from_' ~ event.source_model}) -%}
         {%- do context.update({'alias': alias}) -%}
     {%- endif -%}
     {%- set alias = context.pop('alias') -%}
