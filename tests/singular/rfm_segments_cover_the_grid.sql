@@ -1,27 +1,9 @@
 -- The seed rfm_segments must name every (r_score, f_score) cell of the 1..rfm_score_levels grid
 -- plus (0, 0) for prospects, nothing outside it, and one segment_name per segment_code.
-{%- set levels = checked_var('rfm_score_levels') %}
 with
 
-scores as (
-    {%- for i in range(1, levels + 1) %}
-        select {{ i }} as score
-        {%- if not loop.last %}
-            union all
-        {%- endif %}
-    {%- endfor %}
-),
-
 grid as (
-    select
-        r.score as r_score,
-        f.score as f_score
-    from scores as r
-    cross join scores as f
-    union all
-    select
-        0 as r_score,
-        0 as f_score
+    {{ rfm_grid_cells() }}
 ),
 
 seed as (
