@@ -129,6 +129,16 @@ sample_ratio as (
     group by grid.experiment_id, grid.segment_key
 ),
 
+-- its p-value once: the flag and the rounded column both read it
+sample_ratio_tests as (
+    select
+        experiment_id,
+        segment_key,
+        chi_square,
+        {{ chi_square_upper_tail('chi_square', '(n_variants - 1)') }} as p_value
+    from sample_ratio
+),
+
 rates as (
     select
         experiment_id,
@@ -294,17 +304,15 @@ final as (
         {{ round_double('p_values.p_value', 6) }} as p_value,
         {{ round_double('adjusted.p_value_adjusted', 6) }} as p_value_adjusted,
         coalesce(adjusted.p_value_adjusted < {{ alpha }}, false) as is_significant,
-        {{ round_double('sample_ratio.chi_square', 6) }} as sample_ratio_chi_square,
-        {{ round_double(chi_square_upper_tail('sample_ratio.chi_square', '(sample_ratio.n_variants - 1)'), 6) }}
-            as sample_ratio_p_value,
-        {{ chi_square_upper_tail('sample_ratio.chi_square', '(sample_ratio.n_variants - 1)') }} < {{ srm_alpha }}
-            as is_sample_ratio_mismatch
+        {{ round_double('sample_ratio_tests.chi_square', 6) }} as sample_ratio_chi_square,
+        {{ round_double('sample_ratio_tests.p_value', 6) }} as sample_ratio_p_value,
+        sample_ratio_tests.p_value < {{ srm_alpha }} as is_sample_ratio_mismatch
     from rates
     cross join as_of
-    inner join sample_ratio
+    inner join sample_ratio_tests
         on
-            rates.experiment_id = sample_ratio.experiment_id
-            and rates.segment_key = sample_ratio.segment_key
+            rates.experiment_id = sample_ratio_tests.experiment_id
+            and rates.segment_key = sample_ratio_tests.segment_key
     left join p_values
         on
             rates.experiment_id = p_values.experiment_id
