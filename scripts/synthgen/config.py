@@ -56,6 +56,16 @@ LOYAL_MIN_RATE = 0.05
 # Product preference traits among buyers (drive product choice; give the profile label when no
 # stronger label applies).
 PREFERENCE_SHARES = {"none": 0.74, "bargain": 0.15, "new_arrival": 0.11}
+# Planted experiment effects (issue 16): for the units of persons with this preference, the arm
+# depends on whether the person orders within EXPERIMENT_CONVERSION_DAYS of the assignment, balanced
+# so that both arms keep their expected size; the readout then sees the treatment lift their
+# conversion by this relative amount (treatment rate / control rate - 1), and nobody else's. The
+# orders are simulated before the experiments, so an outcome-dependent arm is how a causal effect is
+# planted here. An empty dict plants none.
+EXPERIMENT_EFFECTS = {
+    "exp_free_shipping_banner": {"variant": "banner", "preference": "bargain", "relative_lift": 0.5},
+}
+EXPERIMENT_CONVERSION_DAYS = 14  # the readout's var experiment_conversion_window_days
 # How strongly a preference shows in behaviour (issue 15; measured in
 # docs/research/generator_signals.md). A strength of 0 (a factor of 1) removes that signal. A
 # probability q of a page / answer is reached by sending a share (q - 1/n) / (1 - 1/n) of the

@@ -33,7 +33,7 @@ from .timeutil import HOUR_WEIGHTS, MONTH_FACTOR, WEEKDAY_FACTOR, Window
 from .world import GLOBAL_CHUNK, World, rng_for
 from .writer import RawWriter, TruthWriter
 
-VERSION = "1.1.0"
+VERSION = "1.2.0"
 TS = pa.timestamp("us")
 PERSONS_SCHEMA = pa.schema([
     ("person_id", pa.int64()), ("profile", pa.string()), ("is_prospect", pa.bool_()),
@@ -60,6 +60,13 @@ BAD_SCHEMA = pa.schema([
 DUP_SCHEMA = pa.schema([
     ("table", pa.string()), ("natural_key", pa.string()), ("duplicate_kind", pa.string()),
     ("person_id", pa.int64()), ("related_key", pa.string()),
+])
+# One row per chunk and planted experiment effect (config.EXPERIMENT_EFFECTS; web._planted_arms).
+EFFECTS_SCHEMA = pa.schema([
+    ("chunk", pa.int64()), ("experiment_id", pa.string()), ("variant", pa.string()),
+    ("preference", pa.string()), ("requested_relative_lift", pa.float64()), ("n_planted_units", pa.int64()),
+    ("planted_conversion_rate", pa.float64()), ("arm_shift", pa.float64()),
+    ("planted_relative_lift", pa.float64()),
 ])
 
 
@@ -110,6 +117,7 @@ def generate(args: Args, quiet: bool = False) -> dict:
         f"{g_tables['marketing.campaigns'].num_rows:,}, ad_spend "
         f"{g_tables['marketing.ad_spend'].num_rows:,} ({time.perf_counter() - t0:.1f}s)")
 
+    effects: list[dict] = []
     persons_w = TruthWriter(out / "truth" / "persons.parquet", PERSONS_SCHEMA)
     ident_w = TruthWriter(out / "truth" / "identifiers.parquet", IDENT_SCHEMA)
     n_chunks = (args.customers + args.chunk_size - 1) // args.chunk_size
@@ -139,6 +147,7 @@ def generate(args: Args, quiet: bool = False) -> dict:
             if key in tables:
                 emit(key, tables[key], rng(100 + list(SCHEMAS).index(key)))
                 counts[key] = tables[key].num_rows
+        effects.extend({"chunk": c, **row} for row in web_info.experiment_effects or [])
         persons_w.write(_persons(world, people, orders, crm_info, web_info, signup, first_visit))
         ident_w.write(_identifiers(world, people, ident, orders, crm_info, web_info, clicks,
                                    cust_info))
@@ -155,6 +164,8 @@ def generate(args: Args, quiet: bool = False) -> dict:
     pq.write_table(bad, out / "truth" / "planted_bad_rows.parquet", **config.PARQUET_OPTIONS)
     dup_tbl = pa.concat_tables([d.cast(DUP_SCHEMA) for d in dups]) if dups else DUP_SCHEMA.empty_table()
     pq.write_table(dup_tbl, out / "truth" / "planted_duplicates.parquet", **config.PARQUET_OPTIONS)
+    pq.write_table(pa.Table.from_pylist(effects, schema=EFFECTS_SCHEMA), out / "truth" / "experiment_effects.parquet",
+                   **config.PARQUET_OPTIONS)
     params = _params(args, world)
     (out / "truth" / "params.json").write_text(json.dumps(params, indent=2, sort_keys=True) + "\n")
     manifest = {
@@ -166,7 +177,7 @@ def generate(args: Args, quiet: bool = False) -> dict:
         "parts": {k: raw.parts[k] for k in SCHEMAS},
         "truth_row_counts": {"persons": persons_w.rows, "identifiers": ident_w.rows,
                              "planted_bad_rows": bad.num_rows,
-                             "planted_duplicates": dup_tbl.num_rows},
+                             "planted_duplicates": dup_tbl.num_rows, "experiment_effects": len(effects)},
     }
     (out / "truth" / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
     say("rows per table:")
@@ -321,6 +332,8 @@ def _params(args: Args, world: World) -> dict:
         "b2b_person_share": config.B2B_PERSON_SHARE,
         "preference_shares": config.PREFERENCE_SHARES,
         "preference_signals": config.PREFERENCE_SIGNALS,
+        "experiment_effects": config.EXPERIMENT_EFFECTS,
+        "experiment_conversion_days": config.EXPERIMENT_CONVERSION_DAYS,
         "survey_respondent_share": config.SURVEY_RESPONDENT_SHARE,
         "launch_cohort_share": config.LAUNCH_COHORT_SHARE,
         "lapsed_after_days": config.LAPSED_AFTER_DAYS,

@@ -9,7 +9,7 @@ import pyarrow as pa
 
 from . import config, vocab
 from . import textops as tx
-from .population import BARGAIN, NEW_ARRIVAL, People, affine, preference_pull
+from .population import BARGAIN, NEW_ARRIVAL, PREFS, People, affine, preference_pull
 from .schemas import SCHEMAS
 from .shop import Orders
 from .timeutil import DAY
@@ -37,6 +37,7 @@ class Web:
     user_ids_emitted: np.ndarray  # person locals whose user_id appears
     old_info: dict
     first_user_event: np.ndarray | None = None  # per person: first event with user_id (UTC s) or -1
+    experiment_effects: list | None = None  # truth rows of the planted experiment effects
 
 
 def prospect_plan(world: World, people: People, rng: np.random.Generator
@@ -140,11 +141,13 @@ def make_web(world: World, people: People, orders: Orders, clicks: dict, rng: np
                                                    pages, ids, profile, tr, camp_s)
     items, ie = _items_table(world, people, orders, rng, ev, prod, event_id, loaded)
     events, items, dup = _duplicate_deliveries(rng, events, items, ie, len(ev.sess))
-    exp_rows = _experiments(world, rng, sess.start, sess.cookie, sess.person, sess.state, sess.kind,
-                            ids.cookie_vocab, ids.user_vocab, ids.cust_ok)
+    exp_rows, effects = _experiments(world, rng, sess.start, sess.cookie, sess.person, sess.state,
+                                     sess.kind, ids.cookie_vocab, ids.user_vocab, ids.cust_ok,
+                                     _PlantedOutcome(people.pref, orders.owner, orders.ts, orders.cancelled))
     info = _web_info(people, sess, ev, ids, cookie_person, account_at, signup,
                      {"dup_event_ids": tx.take(event_id, dup), "late": int(late.sum()),
                       "n_events": len(ev.sess), "event_id": event_id})
+    info.experiment_effects = effects
     return info, {"ga4.events": events, "ga4.event_items": items,
                   "marketing.experiment_assignments": exp_rows}
 
@@ -676,8 +679,51 @@ def _web_info(people: People, sess: _Sessions, ev: _Events, ids: _Ids, cookie_pe
                first_user_event=first_user_event)
 
 
+@dataclass
+class _PlantedOutcome:
+    """What planting an experiment effect needs: each person's preference and the chunk's orders."""
+    pref: np.ndarray
+    owner: np.ndarray
+    ts: np.ndarray
+    cancelled: np.ndarray
+
+    def converts(self, person: np.ndarray, at: np.ndarray) -> np.ndarray:
+        """Per unit: the person has an order that is not cancelled within the conversion window."""
+        keep = ~self.cancelled.astype(bool)
+        key = np.sort((self.owner[keep].astype(np.int64) << 34) + self.ts[keep].astype(np.int64))
+        base = person.astype(np.int64) << 34
+        lo = np.searchsorted(key, base + at, side="left")
+        hi = np.searchsorted(key, base + at + config.EXPERIMENT_CONVERSION_DAYS * DAY, side="left")
+        return (person >= 0) & (hi > lo)
+
+
+def _planted_arms(rng: np.random.Generator, arms: np.ndarray, variants: tuple, effect: dict,
+                  planted: np.ndarray, converted: np.ndarray) -> tuple[np.ndarray, dict]:
+    """Re-draw the arm of the planted units of a two-arm experiment so that the treatment shows
+    effect['relative_lift'] for them: P(treatment) = 1/2 + d for a converting unit and 1/2 - d * c /
+    (1 - c) for the others (c: their conversion rate), which keeps the arms' expected sizes equal and
+    gives treatment / control rates (1 + 2d) / (1 - 2d) = 1 + relative lift."""
+    c = float(converted[planted].mean()) if planted.any() else 0.0
+    lift = effect["relative_lift"]
+    d = lift / (2 * (2 + lift))
+    d = min(d, 0.5 * (1 - c) / c) if c > 0 else 0.0  # the non-converters' probability stays >= 0
+    truth = {"n_planted_units": int(planted.sum()), "planted_conversion_rate": c, "arm_shift": d,
+             "planted_relative_lift": (1 + 2 * d) / (1 - 2 * d) - 1}
+    if len(variants) != 2 or d == 0:
+        return arms, {**truth, "arm_shift": 0.0, "planted_relative_lift": 0.0}
+    p_treat = np.where(converted, 0.5 + d, 0.5 - d * c / (1 - c))
+    treat = variants.index(effect["variant"])
+    drawn = np.where(rng.random(len(arms)) < p_treat, treat, 1 - treat)
+    return np.where(planted, drawn, arms), truth
+
+
 def _experiments(world: World, rng: np.random.Generator, start_s, cookie_s, person_s, state_s,
-                 kind_s, cookie_vocab, user_vocab, cust_ok) -> pa.Table:
+                 kind_s, cookie_vocab, user_vocab, cust_ok, outcome: _PlantedOutcome
+                 ) -> tuple[pa.Table, list[dict]]:
+    """One assignment per cookie and experiment: its first session in the experiment's period, a
+    random arm; config.EXPERIMENT_EFFECTS plants effects on some persons' arms (_planted_arms)."""
+    effect_rng = rng.spawn(1)[0]  # a stream of its own: the unplanted draws stay as they were
+    effects = []
     w = world.window
     span = w.end - w.start
     parts = []
@@ -700,6 +746,13 @@ def _experiments(world: World, rng: np.random.Generator, start_s, cookie_s, pers
         pers = person_s[firsts]
         logged = (pers >= 0) & (state_s[firsts] == 1) & cust_ok[np.maximum(pers, 0)]
         at = start_s[firsts] + rng.integers(0, 5, m)
+        if name in config.EXPERIMENT_EFFECTS:
+            effect = config.EXPERIMENT_EFFECTS[name]
+            planted = (pers >= 0) & (outcome.pref[np.maximum(pers, 0)] == PREFS.index(effect["preference"]))
+            var, truth = _planted_arms(effect_rng, var, variants, effect, planted, outcome.converts(pers, at))
+            effects.append({"experiment_id": name, "variant": effect["variant"],
+                            "preference": effect["preference"],
+                            "requested_relative_lift": float(effect["relative_lift"]), **truth})
         off = np.zeros(m, dtype=np.int64)
         cols = {
             "assignment_id": tx.join("asg_", tx.int_str(seq[k:k + m])),
@@ -714,8 +767,8 @@ def _experiments(world: World, rng: np.random.Generator, start_s, cookie_s, pers
         tables.append(pa.table({c: tx.plain(v) for c, v in cols.items()},
                                schema=SCHEMAS["marketing.experiment_assignments"]))
     if not tables:
-        return SCHEMAS["marketing.experiment_assignments"].empty_table()
-    return pa.concat_tables(tables)
+        return SCHEMAS["marketing.experiment_assignments"].empty_table(), effects
+    return pa.concat_tables(tables), effects
 
 
 def _dict_schema(key: str, cols: dict) -> pa.Schema:

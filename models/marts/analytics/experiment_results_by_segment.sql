@@ -2,9 +2,9 @@
 -- conversion rate, revenue per exposed unit, and for each variant other than the control (var
 -- experiment_control_variant) its absolute and relative lift with two-sided intervals (normal
 -- approximation, var experiment_confidence_z), the pooled two-proportion z-test, its p-value adjusted
--- across the segments of the experiment and variant (Benjamini-Hochberg), and the segment's
--- sample-ratio check (chi-square against an equal split of the experiment's variants). segment_key
--- 'all' holds every unit; it is not one of the adjusted tests. Statistics: decision 60.
+-- across every test of the experiment and variant, the segments and 'all' (Benjamini-Hochberg), and
+-- the segment's sample-ratio check (chi-square against an equal split of the experiment's variants).
+-- segment_key 'all' holds every unit. Statistics: decision 60.
 {%- set control = checked_var('experiment_control_variant') %}
 {%- set z_interval = checked_var('experiment_confidence_z') %}
 {%- set alpha = checked_var('experiment_alpha') %}
@@ -229,8 +229,9 @@ p_values as (
     from z_tests
 ),
 
--- Benjamini-Hochberg over the segments of one experiment and variant: p(i) * m / i, then the
--- smallest of those at rank i or above (ranks by p-value, ties by segment_key), capped at 1
+-- Benjamini-Hochberg over the tests of one experiment and variant (its segments and 'all', one
+-- family: every test the readout reports): p(i) * m / i, then the smallest of those at rank i or
+-- above (ranks by p-value, ties by segment_key), capped at 1
 ranked_tests as (
     select
         experiment_id,
@@ -242,7 +243,7 @@ ranked_tests as (
         ) as p_rank,
         count(*) over (partition by experiment_id, variant) as n_tests
     from p_values
-    where segment_key != 'all' and p_value is not null
+    where p_value is not null
 ),
 
 bh_adjusted as (
@@ -257,7 +258,6 @@ bh_adjusted as (
     from ranked_tests
 ),
 
--- 'all' is a test of its own: its adjusted p-value is the raw one
 adjusted as (
     select
         experiment_id,
@@ -265,14 +265,6 @@ adjusted as (
         variant,
         case when p_value_adjusted > 1 then 1.0 else p_value_adjusted end as p_value_adjusted
     from bh_adjusted
-    union all
-    select
-        experiment_id,
-        segment_key,
-        variant,
-        p_value as p_value_adjusted
-    from p_values
-    where segment_key = 'all'
 ),
 
 final as (
@@ -286,10 +278,8 @@ final as (
         rates.n_converted,
         {{ round_double('rates.conversion_rate', 6) }} as conversion_rate,
         cast(rates.net_revenue_amount as {{ money_type(wide=true) }}) as net_revenue_amount,
-        case
-            when rates.n_exposed > 0
-                then cast(round(rates.net_revenue_amount / rates.n_exposed, 6) as {{ money_type() }})
-        end as revenue_per_exposed_amount,
+        cast({{ money_per('rates.net_revenue_amount', 'rates.n_exposed') }} as {{ money_type() }})
+            as revenue_per_exposed_amount,
         {{ round_double('p_values.absolute_lift', 6) }} as absolute_lift,
         {{ round_double('p_values.absolute_lift - ' ~ z_interval ~ ' * p_values.absolute_lift_se', 6) }}
             as absolute_lift_ci_low,
