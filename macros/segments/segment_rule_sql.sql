@@ -59,6 +59,8 @@
                 ~ ' (seed feature_catalog), this segment an ' ~ entity) -%}
         {%- endif -%}
         {%- do context.features_used.update({name: feature}) -%}
+        {%- set defining = context.segment_features.setdefault(segment, []) -%}
+        {%- if name not in defining -%}{%- do defining.append(name) -%}{%- endif -%}
         {%- do segment_reason_label(context, segment, name, segment_value_text('traits.' ~ name, feature.data_type)) -%}
         {{ return(segment_compare_sql('traits.' ~ name, feature.data_type, feature.is_set, rule,
             "feature '" ~ name ~ "'", segment, field)) }}

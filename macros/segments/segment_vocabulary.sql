@@ -12,7 +12,7 @@
     {%- for row in features.rows -%}
         {%- do vocabulary.features.update({row['feature_name']: {
             'entity': row['entity'], 'model': row['model'], 'column': row['column_name'],
-            'data_type': row['data_type'],
+            'data_type': row['data_type'], 'unit': row['unit'] or '',
             'is_set': (row['unit'] or '').startswith('set of')}}) -%}
     {%- endfor -%}
     {%- set events = run_query(

@@ -150,7 +150,7 @@ def test_a_new_segment_needs_only_its_definition(project: Path) -> None:
         ]},
         name="Sale Fans (not lapsed)", description="Buy mostly on sale and are not lapsed.", min_size=1))
     result = run_dbt(project, document, "build", "--select", "segment_definitions", "segment_membership",
-                     "segment_catalog")
+                     "segment_catalog", "--indirect-selection", "cautious")
     assert result.returncode == 0, result.stdout[-3000:]
 
     con = duckdb.connect(str(project / "warehouse.duckdb"), read_only=True)

@@ -1,4 +1,4 @@
-"""Segment history across runs: the project is built at three as-of dates in a row (2025-10-31,
+"""Segment history across runs: the project is built at three as-of dates in a row (2025-09-30,
 2025-11-30, 2025-12-31) on a copy of the warehouse, and segment_membership_history and
 segment_transitions must equal what this test derives on its own from segment_membership_log and
 identity_merge_log: stays of consecutive logged dates, primary-segment moves between consecutive
@@ -11,11 +11,13 @@ Needs `make build` (warehouse and raw data); skips cleanly otherwise.
 from __future__ import annotations
 
 import itertools
+import math
 import os
 import shutil
 import subprocess
 import sys
 from collections import Counter, defaultdict
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -25,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DBT = Path(sys.executable).parent / "dbt"
 WAREHOUSE = Path(os.environ.get("DUCKDB_PATH", ROOT / "data" / "warehouse.duckdb"))
 RAW = Path(os.environ.get("RAW_DATA_ROOT", ROOT / "data" / "raw"))
-AS_OF_DATES = ("2025-10-31", "2025-11-30", "2025-12-31")
+AS_OF_DATES = ("2025-09-30", "2025-11-30", "2025-12-31")  # the last two quarters, and two months in a row
 PROJECT_PARTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests", "analyses")
 
 pytestmark = pytest.mark.skipif(not WAREHOUSE.exists() or not RAW.is_dir(),
@@ -41,9 +43,13 @@ def warehouse(tmp_path_factory) -> duckdb.DuckDBPyConnection:
     db = work / "warehouse.duckdb"
     shutil.copy2(WAREHOUSE, db)
     env = dict(os.environ, DO_NOT_TRACK="1", DBT_PROFILES_DIR=str(work), RAW_DATA_ROOT=str(RAW), DUCKDB_PATH=str(db))
+    # only what depends on the as-of date (int_as_of_date+) is rebuilt: staging, identity and order
+    # facts read no as-of date, and the copied warehouse holds them built from the same raw data
     for as_of in AS_OF_DATES:
         result = subprocess.run(
-            [str(DBT), "run", "--select", "+segment_transitions", "+segment_membership_history",
+            [str(DBT), "run", "--select", "+segment_transitions,int_as_of_date+",
+             "+segment_membership_history,int_as_of_date+", "segment_kpis", "segment_feature_bins_log",
+             "segment_feature_drift", "segment_drift",
              "--vars", f"{{as_of_date: {as_of}}}"],
             cwd=work, env=env, capture_output=True, text=True, timeout=900)
         assert result.returncode == 0, f"dbt run at {as_of} failed:\n{result.stdout[-3000:]}"
@@ -81,6 +87,17 @@ def logged(con: duckdb.DuckDBPyConnection) -> list[tuple]:
                 continue
         rows.add((as_of, entity_type, key, segment, is_primary))
     return sorted(rows)
+
+
+def customers_by_basis(con: duckdb.DuckDBPyConnection) -> dict[tuple, set]:
+    """(as_of, basis, segment) -> logged customers: every member ('member'), primary ones ('primary')."""
+    members: dict[tuple, set] = defaultdict(set)
+    for as_of, entity_type, key, segment, is_primary in logged(con):
+        if entity_type == "customer":
+            members[(as_of, "member", segment)].add(key)
+            if is_primary:
+                members[(as_of, "primary", segment)].add(key)
+    return members
 
 
 def test_three_runs_are_logged(warehouse: duckdb.DuckDBPyConnection) -> None:
@@ -137,3 +154,72 @@ def test_transitions_match_the_log(warehouse: duckdb.DuckDBPyConnection) -> None
     assert actual == expected
     moved = sum(n for (_, _, _, f, t), n in actual.items() if f != t)
     assert moved > 0, "nobody changed primary segment over two months: the log did not move"
+
+
+def test_kpi_membership_matches_the_log(warehouse: duckdb.DuckDBPyConnection) -> None:
+    churned_segment = "lapsed_customers"  # var kpi_churned_segment_key
+    members = customers_by_basis(warehouse)
+    dates = sorted({key[0] for key in members})
+    expected = {}
+    for previous, snapshot in itertools.pairwise(dates):
+        churned_before, churned_after = (members[(d, "member", churned_segment)] for d in (previous, snapshot))
+        for basis, segment in {key[1:] for key in members}:
+            now, before = members[(snapshot, basis, segment)], members[(previous, basis, segment)]
+            expected[(snapshot, basis, segment)] = (
+                len(now), len(before), len(now - before), len(before - now),
+                len((before - churned_before) & churned_after))
+    actual = {row[:3]: row[3:] for row in warehouse.execute(
+        "select snapshot_date, membership_basis, segment_key, n_members, n_start_members, n_entrants, n_exits,"
+        " n_churned from marts.segment_kpis where period_type = 'month' and previous_snapshot_date is not null"
+        " and segment_key <> 'no_primary_segment'").fetchall()}
+    # a segment without members on either date: zeros in the mart (or no row: primary basis of a
+    # segment that is never primary), nothing to compare
+    actual = {key: value for key, value in actual.items() if any(value)}
+    expected = {key: value for key, value in expected.items() if any(value)}
+    assert actual == expected, sorted(set(actual.items()) ^ set(expected.items()))[:5]
+    assert sum(value[2] for value in actual.values()) > 0, "nobody entered a segment over two months"
+    quarters = dict(warehouse.execute(
+        "select distinct period_start, previous_snapshot_date from marts.segment_kpis"
+        " where period_type = 'quarter'").fetchall())
+    assert quarters == {date(2025, 7, 1): None, date(2025, 10, 1): date(2025, 9, 30)}, quarters
+
+
+def test_drift_follows_the_log(warehouse: duckdb.DuckDBPyConnection) -> None:
+    members = customers_by_basis(warehouse)
+    q3_end, q4_end = (date.fromisoformat(d) for d in (AS_OF_DATES[0], AS_OF_DATES[-1]))
+    expected = {}
+    for basis, segment in {key[1:] for key in members}:
+        now, before = members[(q4_end, basis, segment)], members[(q3_end, basis, segment)]
+        if before and segment != "no_primary_segment":
+            expected[(basis, segment)] = (len(now), len(before), len(now - before), len(before - now))
+    actual = {row[:2]: row[2:] for row in warehouse.execute(
+        "select membership_basis, segment_key, n_members, previous_n_members, n_entrants, n_exits"
+        " from marts.segment_drift where quarter_start = date '2025-10-01' and previous_n_members > 0").fetchall()}
+    assert actual == expected, sorted(set(actual.items()) ^ set(expected.items()))[:5]
+
+
+def test_feature_psi_follows_the_bins_log(warehouse: duckdb.DuckDBPyConnection) -> None:
+    empty = 0.0001  # var drift_psi_empty_share
+    shares: dict[tuple, dict] = defaultdict(dict)  # (as_of, segment, feature) -> bucket -> share
+    for as_of, segment, feature, bucket, share in warehouse.execute(
+            "select as_of_date, segment_key, feature_name, bucket, member_share"
+            " from marts.segment_feature_bins_log").fetchall():
+        shares[(str(as_of), segment, feature)][bucket] = share
+    q3_end, q4_end = AS_OF_DATES[0], AS_OF_DATES[-1]
+    expected = {}
+    for (as_of, segment, feature), now in shares.items():
+        before = shares.get((q3_end, segment, feature))
+        if as_of != q4_end or before is None:
+            continue
+        psi = 0.0
+        for bucket in set(now) | set(before):
+            a, b = now.get(bucket) or empty, before.get(bucket) or empty
+            psi += (a - b) * math.log(a / b)
+        expected[(segment, feature)] = psi
+    actual = {(row[0], row[1]): row[2] for row in warehouse.execute(
+        "select segment_key, feature_name, population_stability_index from marts.segment_feature_drift"
+        " where quarter_start = date '2025-10-01'").fetchall()}
+    assert expected and set(actual) == set(expected)
+    assert all(abs(actual[key] - expected[key]) < 1e-5 for key in expected), \
+        [(key, actual[key], expected[key]) for key in expected if abs(actual[key] - expected[key]) >= 1e-5][:5]
+

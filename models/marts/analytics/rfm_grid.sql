@@ -56,8 +56,9 @@ final as (
         as_of.as_of_date,
         cells.r_score,
         cells.f_score,
-        segment_names.segment_code as rfm_segment_code,
-        segment_names.segment_name as rfm_segment,
+        -- the seed's varchar(n) is its own type on Spark: cast to the contract's varchar (Spark: string)
+        {{ dbt.cast('segment_names.segment_code', 'varchar') }} as rfm_segment_code,
+        {{ dbt.cast('segment_names.segment_name', 'varchar') }} as rfm_segment,
         cast(coalesce(per_cell.n_customers, 0) as {{ dbt.type_bigint() }}) as n_customers,
         {{ round_double('cast(coalesce(per_cell.n_customers, 0) as ' ~ type_double() ~ ') / population.n_scored', 6) }}
             as customer_share,

@@ -6,8 +6,11 @@ silhouette (on a fixed random sample of cluster_silhouette_sample_size customers
 smaller k). Labels stay stable from run to run: the new centroids are matched one to one to the
 previous run's (this table, before it is replaced) by least total squared distance (Hungarian
 method), and keep their labels; clusters without a match get the next unused numbers. A first run
-numbers clusters by size, largest first. customer_clusters assigns each customer to the nearest
-centroid; cluster_profiles describes them. DuckDB only (dbt runs Python models locally there).
+numbers clusters by size, largest first. The fit runs on one thread: scikit-learn's multi-threaded
+k-means adds the threads' partial sums in whatever order the threads finish, so two runs on the same
+input could differ in the last bits (seen as an incremental build differing from a full one).
+customer_clusters assigns each customer to the nearest centroid; cluster_profiles describes them.
+DuckDB only (dbt runs Python models locally there).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import pandas as pd
 from scipy.optimize import linear_sum_assignment
 from sklearn.cluster import KMeans
 from sklearn.metrics import silhouette_score
+from threadpoolctl import threadpool_limits
 
 
 def choose_k(x: np.ndarray, k_min: int, k_max: int, sample_size: int, random_state: int) -> tuple[KMeans, dict]:
@@ -75,7 +79,8 @@ def model(dbt, session):  # the signature dbt calls
                              "centroid_z": pd.Series(dtype="float64"), "n_clusters": pd.Series(dtype="int64"),
                              "silhouette": pd.Series(dtype="float64"),
                              "n_fitted_customers": pd.Series(dtype="int64")})
-    fitted, scores = choose_k(x, k_min, k_max, sample_size, random_state)
+    with threadpool_limits(limits=1):  # a fixed summation order: the same input gives the same bits
+        fitted, scores = choose_k(x, k_min, k_max, sample_size, random_state)
     sizes = np.bincount(fitted.labels_, minlength=fitted.n_clusters)
     labels = stable_labels(fitted.cluster_centers_, sizes, previous_centroids(session, str(dbt.this), features))
 
