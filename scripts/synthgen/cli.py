@@ -50,7 +50,7 @@ def _date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"as-of must be a real date written YYYY-MM-DD, got {text!r}") from None
+            f"a real date written YYYY-MM-DD is needed, got {text!r}") from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -68,6 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="output folder; DIR/raw and DIR/truth are replaced (default data)")
     p.add_argument("--chunk-size", type=_positive_int("chunk-size"), default=config.CHUNK_SIZE,
                    help=argparse.SUPPRESS)
+    p.add_argument("--behaviour-shift-from", type=_date, default=None, dest="behaviour_shift_from", metavar="DATE",
+                   help="plant a behaviour shift from this date YYYY-MM-DD: bargain hunters stop "
+                        "favouring sale items (default: none)")
     p.add_argument("--quiet", action="store_true", help="no progress output")
     return p
 
@@ -95,12 +98,17 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("as-of minus days must fall after 1971-01-01")
     if ns.as_of > dt.date(9000, 1, 1):
         parser.error("as-of is too far in the future")
+    shift = ns.behaviour_shift_from
+    if shift is not None and not ns.as_of - dt.timedelta(days=ns.days) < shift <= ns.as_of:
+        parser.error(f"behaviour-shift-from {shift} must fall after the first day of data and at "
+                     f"or before the as-of date {ns.as_of}")
     problem = _check_out(ns.out)
     if problem:
         parser.error(problem)
     try:
         generate(Args(customers=ns.customers, days=ns.days, seed=ns.seed, as_of=ns.as_of,
-                      out=ns.out, chunk_size=ns.chunk_size), quiet=ns.quiet)
+                      out=ns.out, chunk_size=ns.chunk_size,
+                      behaviour_shift_from=ns.behaviour_shift_from), quiet=ns.quiet)
     except OSError as exc:
         sys.stderr.write(f"{PROG}: error: cannot write output: {exc}\n")
         return 1

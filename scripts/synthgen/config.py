@@ -66,6 +66,12 @@ EXPERIMENT_EFFECTS = {
     "exp_free_shipping_banner": {"variant": "banner", "preference": "bargain", "relative_lift": 0.5},
 }
 EXPERIMENT_CONVERSION_DAYS = 14  # the readout's var experiment_conversion_window_days
+# Planted behaviour shift (issue 16's drift audit): with `--behaviour-shift-from DATE`, the orders of
+# this preference's holders from that date on trade up: their spend target is multiplied by
+# spend_factor, and on-sale products get PREFERENCE_SIGNALS["bargain_sale_score"] times
+# sale_score_factor (0: bargain hunters stop favouring sale items). No random draw depends on it:
+# orders before the date are unchanged, and without the option (the default) so is everything.
+BEHAVIOUR_SHIFT = {"preference": "bargain", "spend_factor": 2.0, "sale_score_factor": 0.0}
 # How strongly a preference shows in behaviour (issue 15; measured in
 # docs/research/generator_signals.md). A strength of 0 (a factor of 1) removes that signal. A
 # probability q of a page / answer is reached by sending a share (q - 1/n) / (1 - 1/n) of the

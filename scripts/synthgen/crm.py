@@ -278,7 +278,7 @@ def _contact_versions(world: World, rng: np.random.Generator, contacts: pa.Table
 
 
 def _surveys(world: World, rng: np.random.Generator, con: _Contacts, pref: np.ndarray) -> pa.Table:
-    """Make crm.survey_responses: 1-3 answers from a share of the contacts.
+    """Make crm.survey_responses: 1-3 answers, given at once, from a share of the contacts.
 
     Answers are uniform, except that preference holders lean to the answers of their preference.
     """
@@ -295,6 +295,9 @@ def _surveys(world: World, rng: np.random.Generator, con: _Contacts, pref: np.nd
     ans = a_start[qk] + _survey_answers(rng.random(len(rc)), qk, a_cnt[qk], qkeys,
                                         pref[con.person[rc]])
     r_at = c_created[rc] + (rng.random(len(rc)) * (w.end - 60 - c_created[rc])).astype(np.int64)
+    # a respondent answers all their questions in one sitting, at the time drawn for the first; the
+    # other draws are still taken, so the stream's later numbers stay as they were (generator 1.3.0)
+    r_at = r_at[np.repeat(np.cumsum(nq) - nq, nq)]
     rseq = world.counters.take("survey", len(rc))
     return _table("crm.survey_responses", {
         "response_id": tx.join("R", tx.zpad(rseq + 1, 8)),

@@ -33,7 +33,7 @@ from .timeutil import HOUR_WEIGHTS, MONTH_FACTOR, WEEKDAY_FACTOR, Window
 from .world import GLOBAL_CHUNK, World, rng_for
 from .writer import RawWriter, TruthWriter
 
-VERSION = "1.2.0"
+VERSION = "1.3.0"
 TS = pa.timestamp("us")
 PERSONS_SCHEMA = pa.schema([
     ("person_id", pa.int64()), ("profile", pa.string()), ("is_prospect", pa.bool_()),
@@ -78,6 +78,7 @@ class Args:
     as_of: dt.date = dt.date(2025, 12, 31)
     out: Path = Path("data")
     chunk_size: int = config.CHUNK_SIZE
+    behaviour_shift_from: dt.date | None = None  # config.BEHAVIOUR_SHIFT planted from this date
 
 
 def log(msg: str) -> None:
@@ -93,7 +94,7 @@ def generate(args: Args, quiet: bool = False) -> dict:
     (out / "truth").mkdir(parents=True, exist_ok=True)
     seeds = load_seeds()
     window = Window(args.as_of, args.days)
-    world = World(seeds, window, args.seed, args.customers)
+    world = World(seeds, window, args.seed, args.customers, args.behaviour_shift_from)
     raw = RawWriter(out)
     bad_rows: list[dict] = []
     dups: list[pa.Table] = []
@@ -171,7 +172,9 @@ def generate(args: Args, quiet: bool = False) -> dict:
     manifest = {
         "generator_version": VERSION,
         "arguments": {"customers": args.customers, "days": args.days, "seed": args.seed,
-                      "as_of": args.as_of.isoformat(), "chunk_size": args.chunk_size},
+                      "as_of": args.as_of.isoformat(), "chunk_size": args.chunk_size,
+                      "behaviour_shift_from": (args.behaviour_shift_from.isoformat()
+                                               if args.behaviour_shift_from else None)},
         "window": {"start": window.start_date.isoformat(), "end": args.as_of.isoformat()},
         "row_counts": {k: raw.rows[k] for k in SCHEMAS},
         "parts": {k: raw.parts[k] for k in SCHEMAS},
@@ -334,6 +337,8 @@ def _params(args: Args, world: World) -> dict:
         "preference_signals": config.PREFERENCE_SIGNALS,
         "experiment_effects": config.EXPERIMENT_EFFECTS,
         "experiment_conversion_days": config.EXPERIMENT_CONVERSION_DAYS,
+        "behaviour_shift": dict(config.BEHAVIOUR_SHIFT, from_date=(
+            args.behaviour_shift_from.isoformat() if args.behaviour_shift_from else None)),
         "survey_respondent_share": config.SURVEY_RESPONDENT_SHARE,
         "launch_cohort_share": config.LAUNCH_COHORT_SHARE,
         "lapsed_after_days": config.LAPSED_AFTER_DAYS,

@@ -10,7 +10,7 @@ import pyarrow as pa
 from . import config, vocab
 from . import textops as tx
 from .identity import Identity, draw_email_variant, draw_phone_format, email_code
-from .population import BARGAIN, NEW_ARRIVAL, People, repeat_times
+from .population import BARGAIN, NEW_ARRIVAL, PREFS, People, repeat_times
 from .schemas import SCHEMAS
 from .timeutil import DAY, RULES
 from .world import World
@@ -202,6 +202,9 @@ def _line_products(world: World, people: People, rng: np.random.Generator, owner
     u = rng.random(L)
     qty = np.where(u < O["qty3_share"], 3, np.where(u < O["qty3_share"] + O["qty2_share"], 2, 1))
     spend = rng.gamma(config.BTYD["p"], 1.0 / people.nu[owner])  # USD per order (target)
+    shift = config.BEHAVIOUR_SHIFT
+    shifted = (people.pref[owner] == PREFS.index(shift["preference"])) & (day >= world.shift_day)
+    spend = spend * np.where(shifted, shift["spend_factor"], 1.0)
     wts = rng.exponential(1.0, L)
     wsum = np.bincount(lo, weights=wts, minlength=n)
     target = spend[lo] * wts / wsum[lo] / qty * 100.0  # USD cents per unit
@@ -239,7 +242,10 @@ def _choice_scores(world: World, cand: np.ndarray, target: np.ndarray, line_day:
     age = line_ts[:, None] - world.p_published[cand]
     newish = age < P["new_arrival_days"] * DAY
     pref = pref[:, None]
-    score += np.where(sale, P["sale_score"] + P["bargain_sale_score"] * (pref == BARGAIN), 0.0)
+    shift = config.BEHAVIOUR_SHIFT
+    shifted = (line_day[:, None] >= world.shift_day) & (pref == PREFS.index(shift["preference"]))
+    bargain = P["bargain_sale_score"] * np.where(shifted, shift["sale_score_factor"], 1.0)
+    score += np.where(sale, P["sale_score"] + bargain * (pref == BARGAIN), 0.0)
     score += np.where(newish, P["new_arrival_score"] * (pref == NEW_ARRIVAL), 0.0)
     return score - 1e6 * (age < 0)
 

@@ -71,8 +71,12 @@ class Counters:
 
 
 class World:
-    def __init__(self, seeds: Seeds, window: Window, seed: int, n_customers: int) -> None:
+    def __init__(self, seeds: Seeds, window: Window, seed: int, n_customers: int,
+                 behaviour_shift_from: dt.date | None = None) -> None:
         self.seeds, self.window, self.seed, self.n_customers = seeds, window, seed, n_customers
+        # first day index of config.BEHAVIOUR_SHIFT (past the window's end: no shift)
+        self.shift_day = (window.n_days if behaviour_shift_from is None
+                          else (behaviour_shift_from - window.start_date).days)
         self.counters = Counters()
         self._countries()
         self._names()

@@ -25,6 +25,7 @@ catalog as (
         window_var,
         window_name,
         is_pii,
+        moves_with_time,
         description
     from {{ ref('feature_catalog') }}
 ),
@@ -46,6 +47,7 @@ final as (
             {%- endfor %}
         end as window_days,
         catalog.is_pii,
+        catalog.moves_with_time,
         catalog.description
     from catalog
 )
