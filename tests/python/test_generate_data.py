@@ -119,6 +119,45 @@ def test_same_seed_gives_identical_bytes_and_other_seed_differs(tmp_path):
     assert da["raw/shopify/orders/part-00000.parquet"] != dc["raw/shopify/orders/part-00000.parquet"]
 
 
+def test_behaviour_shift_changes_only_the_shifted_orders(tmp_path):
+    """--behaviour-shift-from: orders before the date, and every table but the order-driven ones,
+    stay byte-identical; after it, bargain hunters spend more per order and nobody else changes."""
+    base, shifted = tmp_path / "base", tmp_path / "shifted"
+    shift_from = AS_OF - dt.timedelta(days=40)
+    generate(Args(customers=1_200, days=120, seed=5, as_of=AS_OF, out=base), quiet=True)
+    generate(Args(customers=1_200, days=120, seed=5, as_of=AS_OF, out=shifted, behaviour_shift_from=shift_from),
+             quiet=True)
+    before, after = _digest(base / "raw"), _digest(shifted / "raw")
+    changed = {path.split("/")[0] + "." + path.split("/")[1] for path in before if before[path] != after[path]}
+    assert changed <= {"shopify.orders", "shopify.order_lines", "shopify.refunds", "shopify.refund_lines",
+                       "ga4.events", "ga4.event_items"}, changed
+    assert "shopify.orders" in changed
+    assert json.loads((shifted / "truth" / "params.json").read_text())["behaviour_shift"]["from_date"] \
+        == shift_from.isoformat()
+    con = duckdb.connect()
+    totals = {}
+    for name, root in (("base", base), ("shifted", shifted)):
+        con.execute(f"create view orders_{name} as select * exclude (_loaded_at) from "
+                    f"read_parquet('{root}/raw/shopify/orders/*.parquet')")
+        totals[name] = dict(con.execute(f"""
+            select o.created_at >= '{shift_from + dt.timedelta(days=1)}' and p.preference = 'bargain',
+                   sum(try_cast(o.subtotal_price as double))
+            from orders_{name} as o
+            join read_parquet('{root}/truth/identifiers.parquet') as i
+                on i.identifier_type = 'shop_customer_id' and i.identifier_value = cast(o.customer_id as varchar)
+            join read_parquet('{root}/truth/persons.parquet') as p using (person_id)
+            where o.created_at < '{shift_from - dt.timedelta(days=1)}'
+                or o.created_at >= '{shift_from + dt.timedelta(days=1)}'
+            group by 1""").fetchall())
+    # the UTC date and the shop's local date differ by up to a day: a day either side is left out
+    assert totals["shifted"][False] == pytest.approx(totals["base"][False], rel=1e-9)
+    assert totals["shifted"][True] > 1.5 * totals["base"][True], totals
+    early = con.execute(f"""select count(*) from (
+        select * from orders_shifted where created_at < '{shift_from - dt.timedelta(days=1)}'
+        except select * from orders_base)""").fetchone()[0]
+    assert early == 0
+
+
 def test_rerun_replaces_previous_output(tmp_path):
     out = tmp_path / "d"
     generate(Args(customers=400, days=30, seed=1, out=out, chunk_size=100), quiet=True)
