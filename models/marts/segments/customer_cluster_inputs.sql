@@ -32,14 +32,38 @@ features as (
         on customer_features.customer_key = customer_rfm.customer_key
 ),
 
-moments as (
+-- sums in decimal: a sum of doubles depends on the order the engine adds them in (threads), and the
+-- last bit would move every z-score and the k-means fit from one build to the next
+means as (
     select
         {%- for feature in features %}
-            avg({{ feature }}) as mean_{{ feature }},
-            stddev_samp({{ feature }}) as sd_{{ feature }},
+            cast(sum(cast({{ feature }} as decimal(38, 12))) as {{ type_double() }})
+            / nullif(count({{ feature }}), 0) as mean_{{ feature }},
         {%- endfor %}
         count(*) as n_customers
     from features
+),
+
+moments as (
+    select
+        {%- for feature in features %}
+            means.mean_{{ feature }},
+            sqrt(
+                cast(
+                    sum(cast(power(features.{{ feature }} - means.mean_{{ feature }}, 2) as decimal(38, 12)))
+                    as {{ type_double() }}
+                )
+                / nullif(count(features.{{ feature }}) - 1, 0)
+            ) as sd_{{ feature }},
+        {%- endfor %}
+        means.n_customers
+    from features
+    cross join means
+    group by
+        {%- for feature in features %}
+            means.mean_{{ feature }},
+        {%- endfor %}
+        means.n_customers
 ),
 
 final as (
