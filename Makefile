@@ -29,10 +29,11 @@ GEN_STAMP := $(DATA_DIR)/.generated-$(CUSTOMERS)-$(DAYS)-$(SEED)-$(AS_OF)
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-15s %s\n", $$1, $$2}'
 
-$(VENV)/.installed: requirements.txt
+$(VENV)/.installed: requirements.txt pyproject.toml
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check uv
 	@test -x $(PY) || $(UV) venv --quiet --python $(PYTHON) $(VENV)
 	$(UV) pip install --quiet --python $(PY) -r requirements.txt
+	$(UV) pip install --quiet --python $(PY) --no-deps -e .
 	@touch $@
 
 setup: $(VENV)/.installed ## Create .venv and install the pinned dependencies
@@ -51,11 +52,14 @@ own-data: setup ## Build from your own raw Parquet: make own-data RAW=/path/raw 
 	@test -n "$(RAW)" || { echo "usage: make own-data RAW=/path/to/raw [DB=/path/to/warehouse.duckdb] [VARS='{as_of_date: 2011-12-09, base_currency: GBP}']"; exit 2; }
 	$(PY) scripts/build_warehouse.py --raw $(RAW) --db $(or $(DB),$(CURDIR)/$(DATA_DIR)/own.duckdb) $(if $(VARS),--vars '$(VARS)')
 
-build: dbt-build ## Set everything up and run the main job on DuckDB
+build: setup data ## Set everything up and run the main job on DuckDB: segwh run (freshness, build, publish to data/serving)
+	@# the demo data ends on AS_OF: judge its freshness from then, not from today
+	$(VENV)/bin/segwh run --raw $(RAW_DATA_ROOT) --db $(DUCKDB_PATH) --freshness-reference $(AS_OF)T23:59:59Z \
+		$(if $(VARS),--vars '$(VARS)')
 
 lint: setup score conventions ## dbt-score, dbt-bouncer, sqlfluff (dbt templater) and ruff
 	$(VENV)/bin/sqlfluff lint --processes 2 models tests/singular analyses
-	$(VENV)/bin/ruff check scripts tests models
+	$(VENV)/bin/ruff check scripts tests models segwh
 
 score: setup ## dbt-score: metadata grades, project >= 9.5 and every item >= 9.0 (pyproject.toml)
 	$(VENV)/bin/dbt-score lint --run-dbt-parse --show failing-items
@@ -69,7 +73,7 @@ metadata-lint: score conventions ## Both metadata linters: dbt-score and dbt-bou
 pytest: setup data ## Python tests (generator, project checks)
 	$(PY) -m pytest -q -n 2 --dist loadfile tests/python
 
-test: dbt-build lint pytest ## Every check: dbt build with tests, lint, pytest
+test: build lint pytest ## Every check: the main job (dbt build with tests, publish), lint, pytest
 
 test-postgres: setup data ## Start a local PostgreSQL, load the raw data, dbt build the whole project there
 	@# --full-refresh: the database outlives a checkout; earlier incremental tables must not leak in

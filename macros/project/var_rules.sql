@@ -83,6 +83,8 @@
         'drift_psi_threshold': {'kind': 'number', 'min': 0},
         'drift_psi_alpha': {'kind': 'number', 'above': 0, 'max': 1},
         'drift_psi_empty_share': {'kind': 'number', 'above': 0, 'max': 1},
+        'run_artifacts_keep': {'kind': 'int', 'min': 1},
+        'serving_publishes_keep': {'kind': 'int', 'min': 1},
         'order_new_arrival_days': day,
         'rfm_window_days': day,
         'rfm_score_levels': {'kind': 'int', 'min': 2},

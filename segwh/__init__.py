@@ -1,0 +1,1 @@
+"""segwh: run, publish and serve the customer segmentation warehouse (docs/production.md)."""

@@ -1,0 +1,5 @@
+import sys
+
+from segwh.cli import main
+
+sys.exit(main())
