@@ -3,6 +3,7 @@
     segwh run [--raw data/raw] [--db data/warehouse.duckdb] [-- <dbt build args>]
     segwh status                     the publish readers see, and the ones kept
     segwh rollback [PUBLISH_ID]      point readers at an earlier publish (default: the one before)
+    segwh gate                       run the quality gate on the build store (after a manual dbt build)
     segwh publish                    publish the build store as it is (after a manual dbt build)
 
 Installed into .venv by `make setup` (also `python -m segwh` from the repo root). Exit codes:
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -56,6 +58,11 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--keep-runs", type=int, help="run artifact folders kept (default: var run_artifacts_keep)")
     run.add_argument("--keep-publishes", type=int, help="publishes kept (default: var serving_publishes_keep)")
 
+    check = sub.add_parser("gate", help="run the quality gate (gate/suites.yml) on the build store")
+    stores(check)
+    check.add_argument("--manifest", type=Path, default=ROOT / "target" / "manifest.json")
+    check.add_argument("--out", type=Path, default=data / "gate", help="GX project and Data Docs (default: data/gate)")
+
     pub = sub.add_parser("publish", help="publish the build store's public marts as they are")
     stores(pub)
     pub.add_argument("--manifest", type=Path, default=ROOT / "target" / "manifest.json")
@@ -77,10 +84,27 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     args.dbt_args = dbt_args
 
-    from segwh import run, serving
+    from segwh import gate, run, serving
 
     if args.command == "run":
         return run.main(args)
+    if args.command == "gate":
+        if not args.manifest.exists():
+            print(f"segwh gate: {args.manifest} does not exist: run dbt first", file=sys.stderr)
+            return run.EXIT_CODES["usage"]
+        if args.out.exists():
+            shutil.rmtree(args.out)  # a GX project holds one gate run
+        try:
+            result = gate.run_gate(args.db.resolve(), json.loads(args.manifest.read_text()), args.out.resolve(),
+                                   run.project_vars())
+        except gate.GateError as error:
+            print(f"segwh gate: {error}", file=sys.stderr)
+            return run.EXIT_CODES["gate_failed"]
+        print(f"{result.n_suites} suites, {result.n_expectations} expectations, {len(result.failures)} failed "
+              f"in {result.seconds} s; Data Docs: {result.docs}")
+        for failure in result.failures:
+            print(f"  {failure}", file=sys.stderr)
+        return 0 if result.success else run.EXIT_CODES["gate_failed"]
     try:
         if args.command == "publish":
             keep = args.keep_publishes if args.keep_publishes is not None else int(

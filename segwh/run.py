@@ -1,11 +1,12 @@
 """`segwh run`: the one entry point a scheduler calls (docs/production.md).
 
-    lock -> source freshness -> dbt build (build store) -> publish (serving store)
+    lock -> source freshness -> dbt build (build store) -> quality gate -> publish (serving store)
 
 Each stage prints a progress line; dbt's own output streams through. Every run keeps its artifacts in
 <runs>/<run_id>/ (run.json with each stage's status and seconds, dbt's sources.json and
-run_results.json, dbt.log); the newest `run_artifacts_keep` runs are kept. The exit code says which
-stage stopped the run (EXIT_CODES). A second run started while one holds the lock exits at once.
+run_results.json, dbt.log, gate.json and the gate's GX Data Docs); the newest `run_artifacts_keep`
+runs are kept. The exit code says which stage stopped the run (EXIT_CODES). A second run started
+while one holds the lock exits at once.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from pathlib import Path
 
 import yaml
 
-from segwh import serving
+from segwh import gate, serving
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -42,7 +43,7 @@ EXIT_CODES = {
     "locked": 3,  # another run holds the lock
     "stale_source": 4,  # a source is older than its freshness error_after
     "build_failed": 5,  # dbt (freshness or build) had an error or a failing test: nothing published
-    "gate_failed": 6,  # the quality gate failed: nothing published
+    "gate_failed": 6,  # the quality gate (Great Expectations, gate/suites.yml) failed: nothing published
     "publish_failed": 7,  # the publish did not complete: readers still see the previous publish
     "interrupted": 130,  # SIGINT / SIGTERM: nothing published
 }
@@ -246,8 +247,21 @@ def execute(args, run: Run) -> str:
             invocation = json.loads(results_path.read_text())["metadata"]["invocation_id"]
             record["note"] = f"(invocation {invocation})"
 
+        manifest = json.loads((target / "manifest.json").read_text())
+        with run.stage("quality gate") as record:
+            try:
+                checked = gate.run_gate(db, manifest, run.folder / "gate", project_vars(), progress=run.say)
+            except gate.GateError as error:
+                raise StageFailed("gate_failed", str(error)) from None
+            (run.folder / "gate.json").write_text(json.dumps({
+                "success": checked.success, "suites": checked.n_suites, "expectations": checked.n_expectations,
+                "failures": checked.failures, "data_docs": str(checked.docs), "seconds": checked.seconds}, indent=1))
+            if not checked.success:
+                raise StageFailed("gate_failed", f"{len(checked.failures)} of {checked.n_expectations} expectations "
+                                  f"failed (Data Docs: {checked.docs}):\n  " + "\n  ".join(checked.failures[:10]))
+            record["note"] = f"({checked.n_suites} suites, {checked.n_expectations} expectations; {checked.docs})"
+
         with run.stage("publish") as record:
-            manifest = json.loads((target / "manifest.json").read_text())
             try:
                 published = serving.publish(db, args.serving.resolve(), manifest, run_id=run.run_id,
                                             dbt_invocation_id=invocation, keep=args.keep_publishes,

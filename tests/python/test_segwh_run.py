@@ -1,7 +1,8 @@
 """`segwh run` end to end on a copy of the demo warehouse (`make build` first): the exit code of each
 way a run stops, the artifacts it keeps, and that nothing but a whole successful run changes what
 readers see. dbt builds a few models only (`-- --select ...`), which is enough to exercise every stage.
-The serving store's own guarantees (reader isolation, killed publishes): test_serving.py."""
+The gate's rules: test_gate.py. The serving store's own guarantees (reader isolation, killed
+publishes): test_serving.py."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import sys
 import time
 from pathlib import Path
 
+import duckdb
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -80,10 +82,11 @@ def test_a_run_publishes_and_keeps_its_artifacts(ws: Workspace) -> None:
     run = ws.run_folders()[-1]
     record = json.loads((run / "run.json").read_text())
     assert record["outcome"] == "ok" and record["exit_code"] == 0
-    assert [s["stage"] for s in record["stages"]] == ["lock", "source freshness", "build", "publish"]
+    assert [s["stage"] for s in record["stages"]] == ["lock", "source freshness", "build", "quality gate", "publish"]
     assert all(s["status"] == "ok" for s in record["stages"])
-    for artifact in ("sources.json", "run_results.json", "publish.json", "dbt.log"):
+    for artifact in ("sources.json", "run_results.json", "gate.json", "publish.json", "dbt.log"):
         assert (run / artifact).exists(), artifact
+    assert (run / "gate" / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html").exists()
     published = json.loads((run / "publish.json").read_text())
     assert published["run_id"] == record["run_id"] and "segment_kpis" in published["tables"]
     assert str((ws.serving / "segments.duckdb").readlink()).endswith(published["publish_id"] + ".duckdb")
@@ -148,3 +151,22 @@ def test_a_run_stopped_mid_build_leaves_the_serving_store_as_it_was(ws: Workspac
     again = ws.run(*FRESH, *SELECT)
     assert again.returncode == 0, again.stderr[-2000:]
     assert ws.seen_by_readers() != before
+
+
+def test_a_failed_gate_publishes_nothing(ws: Workspace) -> None:
+    """One customer too many in rfm_grid, a mart this run does not rebuild: the selected models' dbt
+    tests pass; the gate's check that the grid counts every scored customer does not."""
+    before = ws.seen_by_readers()
+    shift = "update marts.rfm_grid set n_customers = n_customers + ? where r_score = 0 and f_score = 0"
+    with duckdb.connect(str(ws.db)) as con:
+        assert con.execute(shift, [1]).fetchone()[0] == 1
+    try:
+        failed = ws.run("--skip-freshness", *SELECT)
+        assert failed.returncode == 6, failed.stderr[-2000:]
+        assert "gate_failed" in failed.stderr and "check__rfm_grid_counts_every_scored_customer" in failed.stderr
+        assert ws.seen_by_readers() == before
+        record = json.loads((ws.run_folders()[-1] / "gate.json").read_text())
+        assert not record["success"] and Path(record["data_docs"]).exists()
+    finally:
+        with duckdb.connect(str(ws.db)) as con:
+            con.execute(shift, [-1])
