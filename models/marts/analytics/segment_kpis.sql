@@ -585,6 +585,10 @@ final as (
         {{ round_double('cast(outcomes.n_churned as ' ~ type_double() ~ ') / '
             ~ 'case when outcomes.n_churn_candidates > 0 then outcomes.n_churn_candidates end', 6) }}
             as churn_rate,
+        cast(
+            case when grid.previous_snapshot_date is not null then coalesce(outcomes.n_churn_candidates, 0) end
+            as {{ dbt.type_bigint() }}
+        ) as n_churn_candidates,
         cast(coalesce(segment_activity.n_sessions, 0) as {{ dbt.type_bigint() }}) as n_sessions,
         cast(coalesce(segment_activity.n_converted_sessions, 0) as {{ dbt.type_bigint() }}) as n_converted_sessions,
         {{ round_double('cast(segment_activity.n_converted_sessions as ' ~ type_double() ~ ') / '
@@ -609,6 +613,7 @@ final as (
             {{ money_per('segment_activity.predicted_clv_amount', 'segment_activity.n_members_with_clv') }}
             as {{ money_type(wide=true) }}
         ) as predicted_clv_amount,
+        cast(coalesce(segment_activity.n_members_with_clv, 0) as {{ dbt.type_bigint() }}) as n_members_with_clv,
         cast(coalesce(segment_activity.n_emails_sent, 0) as {{ dbt.type_bigint() }}) as n_emails_sent,
         {{ round_double('cast(segment_activity.n_emails_opened as ' ~ type_double() ~ ') / '
             ~ 'case when segment_activity.n_emails_sent > 0 then segment_activity.n_emails_sent end', 6) }}
