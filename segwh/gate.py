@@ -118,8 +118,9 @@ def derived_expectations(manifest: dict, unique_id: str, relations: dict[str, st
 
 
 def relations_of(manifest: dict) -> dict[str, str]:
+    """{{ name }} -> relation; a versioned model's name means its latest version, as ref() does."""
     return {n["name"]: f'"{n["schema"]}"."{n["alias"] or n["name"]}"' for n in manifest["nodes"].values()
-            if n["resource_type"] in ("model", "seed")}
+            if n["resource_type"] in ("model", "seed") and n.get("version") == n.get("latest_version")}
 
 
 def run_gate(
@@ -136,6 +137,7 @@ def run_gate(
     spec = load_suites(suites_path)
     marts_spec = spec.get("marts") or {}
     public = serving.served_models(manifest)
+    # one suite per model name: it holds for every version served (each keeps its own dbt tests)
     missing = sorted({m.name for m in public} - set(marts_spec))
     extra = sorted(set(marts_spec) - {m.name for m in public})
     if missing or extra:
@@ -163,7 +165,7 @@ def run_gate(
     suites: list[tuple[str, str, list[tuple[str, dict]]]] = []
     for model in public:
         rules = marts_spec[model.name] or {}
-        expectations = derived_expectations(manifest, f"model.customer_segmentation.{model.name}", relations)
+        expectations = derived_expectations(manifest, model.unique_id, relations)
         for column, (low, high) in (rules.get("between") or {}).items():
             expectations.append(("ExpectColumnValuesToBeBetween", {
                 "column": column, "min_value": bound(low, variables), "max_value": bound(high, variables)}))
@@ -176,7 +178,8 @@ def run_gate(
             expectations.append(("ExpectTableRowCountToBeBetween", {
                 "min_value": ("scalar", rows["min"]) if "min" in rows else None,
                 "max_value": ("scalar", rows["max"]) if "max" in rows else None}))
-        suites.append((model.name, f"select * from {relations[model.name]}", expectations))
+        name = model.name if model.identifier == model.name else model.identifier
+        suites.append((name, f'select * from "{model.schema}"."{model.identifier}"', expectations))
     for check in spec.get("checks") or []:
         expectations = [("ExpectTableRowCountToBeBetween", {"min_value": check.get("min_rows", 1)})]
         for column, (low, high) in (check.get("expect") or {}).items():

@@ -59,15 +59,19 @@ def manifest() -> dict:
 
 
 def public_mart_keys() -> list[dg.AssetKey]:
-    return [dg.AssetKey([m.name]) for m in serving.served_models(manifest())]
+    return [dg.AssetKey([m.identifier]) for m in serving.served_models(manifest())]
 
 
 class Translator(DagsterDbtTranslator):
-    """Asset key = the model's (or seed's) name, as in `ref()`; sources keep [source, table]."""
+    """Asset key = the model's (or seed's) name, as in `ref()`, with _v<n> for a version that is not
+    the latest; sources keep [source, table]."""
 
     def get_asset_key(self, dbt_resource_props):
         if dbt_resource_props["resource_type"] in ("model", "seed", "snapshot"):
-            return dg.AssetKey([dbt_resource_props["name"]])
+            name, version = dbt_resource_props["name"], dbt_resource_props.get("version")
+            if version is not None and version != dbt_resource_props.get("latest_version"):
+                name = f"{name}_v{version}"
+            return dg.AssetKey([name])
         return super().get_asset_key(dbt_resource_props)
 
 

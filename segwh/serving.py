@@ -45,10 +45,12 @@ class ServedModel:
     identifier: str
     group: str | None
     description: str
+    unique_id: str = ""
 
 
 def served_models(manifest: dict) -> list[ServedModel]:
-    """The whitelist: every model with `access: public`, in name order. A public model with a column
+    """The whitelist: every model with `access: public`, in name order, each version of a versioned
+    model under its own relation name (the latest keeps the plain one). A public model with a column
     tagged meta.pii is refused: the serving store carries no personal data."""
     models = []
     for node in manifest["nodes"].values():
@@ -64,7 +66,7 @@ def served_models(manifest: dict) -> list[ServedModel]:
                 "make it protected or drop the columns (the serving store carries no personal data)"
             )
         models.append(ServedModel(node["name"], node["schema"], node["alias"] or node["name"], node.get("group"),
-                                  " ".join(node.get("description", "").split())))
+                                  " ".join(node.get("description", "").split()), node.get("unique_id", "")))
     return sorted(models, key=lambda m: m.identifier)
 
 

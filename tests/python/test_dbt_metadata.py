@@ -83,10 +83,10 @@ def test_a_failing_test_leaves_its_rows_to_inspect(tmp_path: Path) -> None:
     with duckdb.connect(str(copy)) as con:
         key = con.execute("insert into marts.segment_catalog select * from marts.segment_catalog "
                           "order by segment_key limit 1 returning segment_key").fetchone()[0]
-    done = dbt("test", "--select", "unique_segment_catalog_segment_key", target_path=tmp_path / "target",
+    done = dbt("test", "--select", "unique_segment_catalog_v1_segment_key", target_path=tmp_path / "target",
                DUCKDB_PATH=str(copy), RAW_DATA_ROOT=str(ROOT / "data" / "raw"))
     assert done.returncode == 1, done.stdout[-2000:]
-    assert '"test_failures"."unique_segment_catalog_segment_key"' in done.stdout  # dbt says where to look
+    assert '"test_failures"."unique_segment_catalog_v1_segment_key"' in done.stdout  # dbt says where to look
     with duckdb.connect(str(copy), read_only=True) as con:
-        rows = con.execute("select * from test_failures.unique_segment_catalog_segment_key").fetchall()
+        rows = con.execute("select * from test_failures.unique_segment_catalog_v1_segment_key").fetchall()
     assert [r[0] for r in rows] == [key]
