@@ -24,7 +24,7 @@ export DUCKDB_PATH ?= $(CURDIR)/$(DATA_DIR)/warehouse.duckdb
 
 GEN_STAMP := $(DATA_DIR)/.generated-$(CUSTOMERS)-$(DAYS)-$(SEED)-$(AS_OF)
 
-.PHONY: help setup data build dbt-build own-data lint score conventions metadata-lint test pytest test-postgres spark-up spark-down spark-build test-spark compare-spark lock clean
+.PHONY: help setup data build dbt-build own-data report report-serve lint score conventions metadata-lint test pytest test-postgres spark-up spark-down spark-build test-spark compare-spark lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-15s %s\n", $$1, $$2}'
@@ -57,6 +57,23 @@ build: setup data ## Set everything up and run the main job on DuckDB: segwh run
 	$(VENV)/bin/segwh run --raw $(RAW_DATA_ROOT) --db $(DUCKDB_PATH) --freshness-reference $(AS_OF)T23:59:59Z \
 		$(if $(VARS),--vars '$(VARS)')
 
+REPORT_STAMP := report/node_modules/.installed
+
+$(REPORT_STAMP): report/package.json report/package-lock.json report/scripts/patch-evidence-offline.mjs
+	@command -v npm >/dev/null || { echo "make report needs Node.js 20+ and npm (https://nodejs.org)"; exit 2; }
+	@# postinstall patches Evidence to run offline (report/scripts/patch-evidence-offline.mjs, decision 69)
+	cd report && npm install --no-fund --no-audit --loglevel=error
+	@touch $@
+
+report: $(REPORT_STAMP) ## The Evidence report over the serving store (after make build): report/build; make report-serve shows it
+	@test -e $(DATA_DIR)/serving/segments.duckdb || { echo "no serving store yet: run make build first"; exit 2; }
+	cd report && DO_NOT_TRACK=1 SEND_ANONYMOUS_USAGE_STATS=no npm run --silent sources
+	@# build:strict fails on a query error and on a chart whose data is empty
+	cd report && DO_NOT_TRACK=1 SEND_ANONYMOUS_USAGE_STATS=no npm run --silent build:strict
+
+report-serve: ## Serve the built report on http://127.0.0.1:3000
+	$(PY) -m http.server 3000 --bind 127.0.0.1 --directory report/build
+
 lint: setup score conventions ## dbt-score, dbt-bouncer, sqlfluff (dbt templater) and ruff
 	$(VENV)/bin/sqlfluff lint --processes 2 models tests/singular analyses
 	$(VENV)/bin/ruff check scripts tests models segwh
@@ -73,7 +90,7 @@ metadata-lint: score conventions ## Both metadata linters: dbt-score and dbt-bou
 pytest: setup data ## Python tests (generator, project checks)
 	$(PY) -m pytest -q -n 2 --dist loadfile tests/python
 
-test: build lint pytest ## Every check: the main job (dbt build with tests, publish), lint, pytest
+test: build lint report pytest ## Every check: the main job (dbt build with tests, gate, publish), lint, the report, pytest (browser test included)
 
 test-postgres: setup data ## Start a local PostgreSQL, load the raw data, dbt build the whole project there
 	@# --full-refresh: the database outlives a checkout; earlier incremental tables must not leak in
