@@ -176,3 +176,23 @@ def test_rollback_points_readers_at_an_earlier_publish_and_prune_keeps_it(tmp_pa
     assert serving.list_publishes(serving_dir) == ids[1:]
     with pytest.raises(serving.PublishError, match="no publish nope"):
         serving.point_to(serving_dir, "nope")
+
+
+def test_status_and_rollback_on_the_command_line(tmp_path: Path) -> None:
+    serving_dir = tmp_path / "serving"
+    stores = [build_store(tmp_path / f"{v}.duckdb", v, rows=10) for v in (1, 2)]
+    ids = [serving.publish(stores[i], serving_dir, PUBLIC, keep=5)["publish_id"] for i in range(2)]
+
+    def segwh(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "segwh", *args, "--serving", str(serving_dir)], cwd=ROOT,
+                              capture_output=True, text=True, check=False)
+
+    status = segwh("status")
+    assert status.returncode == 0 and f"* {ids[1]}" in status.stdout and f"  {ids[0]}" in status.stdout
+    back = segwh("rollback")
+    assert back.returncode == 0 and f"now see publish {ids[0]} (was {ids[1]})" in back.stdout
+    assert serving.current_publish(serving_dir) == ids[0]
+    again = segwh("rollback")  # nothing before the oldest: a message and exit 7, no traceback
+    assert again.returncode == 7 and "no publish before" in again.stderr and "Traceback" not in again.stderr
+    wrong = segwh("rollback", "20200101T000000000000Z")
+    assert wrong.returncode == 7 and "no publish 20200101T000000000000Z" in wrong.stderr
