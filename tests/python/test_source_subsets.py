@@ -82,11 +82,14 @@ def dbt(work: Path, raw: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 def statuses(work: Path) -> dict[str, int]:
-    """Nodes per status; warnings of the segment guardrails (byod_build.SEGMENT_GUARDRAILS) not counted."""
+    """Nodes per status; warnings of the segment guardrails (byod_build.SEGMENT_GUARDRAILS) and the
+    exposures (no-ops: nothing to build) not counted."""
     results = json.loads((work / "target" / "run_results.json").read_text())["results"]
     counts: dict[str, int] = {}
     for result in results:
         if result["status"] == "warn" and result["unique_id"].split(".")[2] in SEGMENT_GUARDRAILS:
+            continue
+        if result["unique_id"].startswith("exposure.") and result["status"] == "no-op":
             continue
         counts[result["status"]] = counts.get(result["status"], 0) + 1
     return counts
