@@ -96,6 +96,15 @@ def profile(raw: Path, found: list[RawTable]) -> list[str]:
     return lines
 
 
+def declared_sources(found: list[RawTable], tables: dict[str, list[str]]) -> dict[str, list[str] | str]:
+    """Var raw_sources for the tables with rows: "all" for a system that has every table."""
+    declared: dict[str, list[str]] = {}
+    for t in found:
+        if t.n_rows:
+            declared.setdefault(t.system, []).append(t.table)
+    return {system: "all" if names == tables[system] else names for system, names in declared.items()}
+
+
 def file_state(raw: Path) -> dict[str, list[int]]:
     return {str(p.relative_to(raw)): [p.stat().st_size, p.stat().st_mtime_ns] for p in sorted(raw.rglob("*.parquet"))}
 
@@ -180,13 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.base_currency:
         dbt_vars["base_currency"] = args.base_currency
     if "raw_sources" not in dbt_vars:
-        declared: dict[str, list[str] | str] = {}
-        for t in found:
-            if t.n_rows:
-                declared.setdefault(t.system, []).append(t.table)
-        dbt_vars["raw_sources"] = {
-            system: "all" if names == tables[system] else names for system, names in declared.items()
-        }
+        dbt_vars["raw_sources"] = declared_sources(found, tables)
     if not dbt_vars["raw_sources"]:
         print(f"error: no raw table with rows under {raw}; see the README, 'Your own data'", file=sys.stderr)
         return 2

@@ -186,7 +186,7 @@ def run_gate(
             expectations.append(("ExpectColumnValuesToNotBeNull", {"column": column}))
             expectations.append(("ExpectColumnValuesToBeBetween", {
                 "column": column, "min_value": bound(low, variables), "max_value": bound(high, variables)}))
-        suites.append((f"check__{check['name']}", relation_sql(check["sql"], relations), expectations))
+        suites.append((f"check__{check['name']}", check["sql"], expectations))
 
     if only is not None:
         suites = [suite for suite in suites if suite[0] in only]

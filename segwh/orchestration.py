@@ -44,11 +44,7 @@ def dbt_vars() -> dict:
     found = run.build_warehouse.inspect_raw(raw_root(), tables)
     chosen = run.build_warehouse.parse_vars(os.environ.get("SEGWH_DBT_VARS"))
     if "raw_sources" not in chosen:
-        declared: dict[str, list[str]] = {}
-        for t in found:
-            if t.n_rows:
-                declared.setdefault(t.system, []).append(t.table)
-        chosen["raw_sources"] = {s: "all" if names == tables[s] else names for s, names in declared.items()}
+        chosen["raw_sources"] = run.build_warehouse.declared_sources(found, tables)
     return chosen
 
 

@@ -190,11 +190,7 @@ def execute(args, run: Run) -> str:
         if args.as_of:
             dbt_vars["as_of_date"] = args.as_of
         if "raw_sources" not in dbt_vars:
-            declared: dict[str, list[str] | str] = {}
-            for t in found:
-                if t.n_rows:
-                    declared.setdefault(t.system, []).append(t.table)
-            dbt_vars["raw_sources"] = {s: "all" if names == tables[s] else names for s, names in declared.items()}
+            dbt_vars["raw_sources"] = build_warehouse.declared_sources(found, tables)
         if not dbt_vars["raw_sources"]:
             raise StageFailed("usage", f"no raw table with rows under {raw}")
         env = dict(os.environ, DO_NOT_TRACK="1", DUCKDB_PATH=str(db), RAW_DATA_ROOT=str(raw),
